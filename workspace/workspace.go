@@ -109,6 +109,10 @@ func (w *Workspace) Progress(first Position, pack string) (*Progress, error) {
 	return &Progress{Format: ProgressVersion, Pack: pack, Current: first}, nil
 }
 
+// Peek reads the progress file as it is, repairing nothing: for callers
+// that only want to know which pack the workspace uses.
+func (w *Workspace) Peek() (*Progress, error) { return readProgress(w.ProgressPath()) }
+
 // Update applies change to the progress under the workspace lock and
 // writes the result atomically, so two learn processes lose nothing.
 func (w *Workspace) Update(first Position, pack string, change func(*Progress) error) (*Progress, error) {
@@ -184,23 +188,32 @@ func Create(dir, pack string, lessons []Lesson) (*Workspace, error) {
 	return w, nil
 }
 
-// Reset puts lesson l's starter files back. The learner's current folder is
-// moved into .learn/backups/<id>-<time> first and that path is returned.
+// Reset puts lesson l's starter files back. The learner's files are copied
+// into .learn/backups/<id>-<time> first and that path is returned. The
+// lesson folder itself stays (emptied and refilled), so a shell whose
+// working directory is inside it keeps working.
 func (w *Workspace) Reset(l Lesson, now time.Time) (backup string, err error) {
 	dir := w.LessonDir(l.ID)
 	if _, err := os.Lstat(dir); err == nil {
-		if err := os.MkdirAll(w.statePath(backupDir), 0o755); err != nil {
-			return "", err
-		}
-		backup = w.statePath(filepath.Join(backupDir, l.ID+"-"+now.UTC().Format("20060102-150405")))
+		stamp := now.UTC().Format("20060102-150405")
+		backup = w.statePath(filepath.Join(backupDir, l.ID+"-"+stamp))
 		for i := 2; ; i++ {
 			if _, err := os.Lstat(backup); errors.Is(err, fs.ErrNotExist) {
 				break
 			}
-			backup = w.statePath(filepath.Join(backupDir, fmt.Sprintf("%s-%s-%d", l.ID, now.UTC().Format("20060102-150405"), i)))
+			backup = w.statePath(filepath.Join(backupDir, fmt.Sprintf("%s-%s-%d", l.ID, stamp, i)))
 		}
-		if err := os.Rename(dir, backup); err != nil {
+		if err := CopyFS(backup, os.DirFS(dir)); err != nil {
 			return "", fmt.Errorf("keeping a backup of %s: %w", dir, err)
+		}
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			return backup, err
+		}
+		for _, e := range ents {
+			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+				return backup, fmt.Errorf("clearing %s (your files are in %s): %w", dir, backup, err)
+			}
 		}
 	}
 	if err := CopyFS(dir, l.Files); err != nil {

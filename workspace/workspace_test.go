@@ -133,10 +133,21 @@ func TestResetKeepsBackup(t *testing.T) {
 	w := create(t)
 	mine := filepath.Join(w.Root, "02-b", "src", "app.py")
 	os.WriteFile(mine, []byte("my edit"), 0o644)
+	os.WriteFile(filepath.Join(w.Root, "02-b", "notes.txt"), []byte("extra"), 0o644)
+	before, _ := os.Stat(filepath.Join(w.Root, "02-b"))
 	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 	backup, err := w.Reset(testLessons()[1], now)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The folder is the same folder (a shell inside it stays valid), and
+	// files the starter does not have are gone from it.
+	after, _ := os.Stat(filepath.Join(w.Root, "02-b"))
+	if !os.SameFile(before, after) {
+		t.Error("the lesson folder was replaced, not refilled")
+	}
+	if _, err := os.Stat(filepath.Join(w.Root, "02-b", "notes.txt")); err == nil {
+		t.Error("a file not in the starter survived the reset")
 	}
 	if b, _ := os.ReadFile(mine); string(b) != "print(1)" {
 		t.Errorf("starter not restored: %q", b)

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/layerlab/learn/iostreams"
+)
+
+var update = flag.Bool("update", false, "rewrite the expected output inside testdata/script/*.txtar")
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"learn": func() { os.Exit(run(os.Args[1:], iostreams.System())) },
+	})
+}
+
+// TestScripts drives the learn binary as a user would, one scenario per
+// testdata/script/<noun>_<case>.txtar.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 filepath.Join("..", "..", "testdata", "script"),
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		UpdateScripts:       *update,
+		Setup: func(env *testscript.Env) error {
+			// Everything a run touches lives in $WORK: home, state, caches.
+			home := filepath.Join(env.WorkDir, "home")
+			env.Setenv("HOME", home)
+			env.Setenv("LEARN_HOME", filepath.Join(env.WorkDir, ".learn-home"))
+			env.Setenv("XDG_DATA_HOME", filepath.Join(home, ".local", "share"))
+			env.Setenv("NO_COLOR", "")
+			env.Setenv("COLUMNS", "80")
+			return os.MkdirAll(home, 0o755)
+		},
+	})
+}
