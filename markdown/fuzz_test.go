@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -30,8 +31,15 @@ func FuzzRender(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte, width int, color bool) {
 		width %= 200 // keep wide widths from making huge rules
 		var buf bytes.Buffer
-		if err := Render(&buf, src, Options{Width: width, Color: color}); err != nil {
-			t.Fatal(err)
+		done := make(chan error, 1)
+		go func() { done <- Render(&buf, src, Options{Width: width, Color: color}) }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(2 * time.Second):
+			t.Fatalf("Render too slow on %q", src) // the input is saved; the goroutine leaks
 		}
 		out := buf.String()
 		if out == "" {

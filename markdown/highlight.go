@@ -38,7 +38,8 @@ type token struct {
 // per line. Tokens concatenate back to exactly the input line.
 func highlight(lang string, lines []string) [][]token {
 	out := make([][]token, len(lines))
-	switch strings.ToLower(lang) {
+	lang = strings.ToLower(lang)
+	switch lang {
 	case "dockerfile", "docker", "containerfile":
 		var st dockerState
 		for i, l := range lines {

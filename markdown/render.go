@@ -3,7 +3,6 @@ package markdown
 import (
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -20,7 +19,9 @@ type Options struct {
 	Color bool // ANSI styling on (caller decides: TTY, NO_COLOR, TERM=dumb)
 }
 
-var sgrRE = regexp.MustCompile("\x1b\\[[0-9;]*m")
+// maxWidth bounds Options.Width: rules are drawn full width, and no
+// terminal is wider.
+const maxWidth = 1000
 
 // parser is shared: goldmark parsers are safe for concurrent use.
 var parser = goldmark.New(goldmark.WithExtensions(
@@ -30,12 +31,19 @@ var parser = goldmark.New(goldmark.WithExtensions(
 	extension.Linkify,
 )).Parser()
 
-// Render writes src, a Markdown document, to w as terminal text.
+// Render writes src, a Markdown document (CommonMark with GFM tables, task
+// lists, strikethrough and autolinks), to w as terminal text wrapped to
+// opt.Width. Plain mode (Color false) has no escape codes and no Markdown
+// markers except that inline code keeps its backquotes, so commands stay
+// recognisable; emphasis and strikethrough become plain text there.
+// Blocks are separated by one blank line; output ends with one newline,
+// or is empty for a document with nothing to show.
 func Render(w io.Writer, src []byte, opt Options) error {
 	width := opt.Width
 	if width <= 0 {
 		width = 80
 	}
+	width = min(width, maxWidth)
 	doc := parser.Parse(text.NewReader(src))
 	r := &renderer{src: src, p: newPainter(opt.Color)}
 	lines := r.blocks(doc, width, false)
@@ -132,7 +140,7 @@ func (r *renderer) heading(n *ast.Heading, width int) []string {
 		w = max(w, l.width)
 	}
 	if rule != "" && w > 0 {
-		out = append(out, r.p.paint(st, strings.Repeat(rule, min(w, width))))
+		out = append(out, r.p.paint(st, strings.Repeat(rule, max(min(w, width), 1))))
 	}
 	return out
 }
@@ -254,10 +262,17 @@ func trimBlank(lines []string) []string {
 }
 
 func isBlank(l string) bool {
-	if !strings.Contains(l, "\x1b") {
-		return strings.TrimSpace(l) == ""
+	for i := 0; i < len(l); i++ {
+		switch c := l[i]; {
+		case c == '\x1b' && i+1 < len(l) && l[i+1] == '[':
+			for i < len(l) && l[i] != 'm' {
+				i++ // skip an SGR sequence, which shows nothing
+			}
+		case c != ' ' && c != '\t':
+			return false
+		}
 	}
-	return strings.TrimSpace(sgrRE.ReplaceAllString(l, "")) == ""
+	return true
 }
 
 // prefix puts first before lines[0] and rest before the others; blank lines

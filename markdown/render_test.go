@@ -89,6 +89,8 @@ func TestRenderSmall(t *testing.T) {
 		{"empty code block", "```\n```", "", 80},
 		{"heading", "# Hi", "Hi\n══\n", 80},
 		{"callout alone", "> [!TIP]", "│ Tip\n", 80},
+		{"heading deeper than the width", strings.Repeat(">", 10) + " # H", strings.Repeat("│ ", 10) + "H\n" + strings.Repeat("│ ", 10) + "═\n", 4},
+		{"huge width is bounded", "---", strings.Repeat("─", maxWidth) + "\n", 1 << 30},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -194,16 +194,3 @@ func (p *painter) paintLine(l line) string {
 	}
 	return b.String()
 }
-
-// wrapText wraps plain text; the wrapper's tests and headings' rules use it.
-func wrapText(s string, width int) []string {
-	var out []string
-	for _, l := range wrapSpans([]span{{text: s}}, width) {
-		var b strings.Builder
-		for _, p := range l.pieces {
-			b.WriteString(p.text)
-		}
-		out = append(out, b.String())
-	}
-	return out
-}

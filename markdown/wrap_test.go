@@ -150,3 +150,16 @@ func TestExpandTabs(t *testing.T) {
 		}
 	}
 }
+
+// wrapText wraps unstyled text, to test the wrapper on strings.
+func wrapText(s string, width int) []string {
+	var out []string
+	for _, l := range wrapSpans([]span{{text: s}}, width) {
+		var b strings.Builder
+		for _, p := range l.pieces {
+			b.WriteString(p.text)
+		}
+		out = append(out, b.String())
+	}
+	return out
+}

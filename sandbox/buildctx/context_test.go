@@ -274,21 +274,21 @@ func TestEscapes(t *testing.T) {
 	write(t, top, map[string]string{"secret.txt": secret, "outdir/x": secret})
 	dir := filepath.Join(top, "ctx")
 	write(t, dir, map[string]string{
-		"Dockerfile":  "FROM scratch\n",
-		"abs":         "->" + filepath.Join(top, "secret.txt"),
-		"absdir":      "->" + filepath.Join(top, "outdir"),
-		"rel":         "->../secret.txt",
-		"reldir":      "->../outdir",
-		"deep/rel":    "->../../secret.txt",
-		"deep/ok":     "->../Dockerfile",
-		"loop1":       "->loop2",
-		"loop2":       "->loop1",
-		"self":        "->self",
-		"chain":       "->deep/ok",
-		"sneaky":      "->deep/../../secret.txt",
-		"dotdot/x":    "y",
-		"absinside":   "->/Dockerfile",
-		"dangling":    "->nothere",
+		"Dockerfile": "FROM scratch\n",
+		"abs":        "->" + filepath.Join(top, "secret.txt"),
+		"absdir":     "->" + filepath.Join(top, "outdir"),
+		"rel":        "->../secret.txt",
+		"reldir":     "->../outdir",
+		"deep/rel":   "->../../secret.txt",
+		"deep/ok":    "->../Dockerfile",
+		"loop1":      "->loop2",
+		"loop2":      "->loop1",
+		"self":       "->self",
+		"chain":      "->deep/ok",
+		"sneaky":     "->deep/../../secret.txt",
+		"dotdot/x":   "y",
+		"absinside":  "->/Dockerfile",
+		"dangling":   "->nothere",
 	})
 	c := open(t, dir, "")
 

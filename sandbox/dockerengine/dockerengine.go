@@ -1,0 +1,140 @@
+// Package dockerengine drives a real Docker engine through its CLI, with
+// BuildKit, so the same cases and checks that run on the embedded sandbox
+// can run against the real thing.
+package dockerengine
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/layerlab/learn/sandbox/cachecase"
+)
+
+// Engine is a Docker CLI talking to a running daemon.
+type Engine struct {
+	// Bin is the docker client; it must have BuildKit built in
+	// (DOCKER_BUILDKIT=1 without buildx, as Debian's docker.io has).
+	Bin string
+}
+
+// ErrUnavailable is returned by Find when no engine answers.
+var ErrUnavailable = errors.New("no Docker engine")
+
+// Find returns an engine when a daemon answers `docker info`. LEARN_DOCKER
+// names the client; the default is /usr/bin/docker.
+func Find(ctx context.Context) (*Engine, error) {
+	bin := os.Getenv("LEARN_DOCKER")
+	if bin == "" {
+		bin = "/usr/bin/docker"
+	}
+	e := &Engine{Bin: bin}
+	if _, err := e.run(ctx, nil, "info", "--format", "{{.ServerVersion}}"); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	return e, nil
+}
+
+func (e *Engine) command(ctx context.Context, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, e.Bin, args...)
+	cmd.Env = append(os.Environ(), "DOCKER_BUILDKIT=1")
+	return cmd
+}
+
+// run returns stdout; stderr goes into the error.
+func (e *Engine) run(ctx context.Context, stdin io.Reader, args ...string) ([]byte, error) {
+	cmd := e.command(ctx, args...)
+	cmd.Stdin = stdin
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return stdout.Bytes(), fmt.Errorf("docker %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
+	}
+	return stdout.Bytes(), nil
+}
+
+// Build runs `docker build --progress=plain ARGS DIR`; progress is on stderr.
+func (e *Engine) Build(ctx context.Context, dir string, args []string) (string, error) {
+	cmd := e.command(ctx, append(append([]string{"build", "--progress=plain"}, args...), dir)...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return out.String(), err
+}
+
+// Prune empties the build cache.
+func (e *Engine) Prune(ctx context.Context) error {
+	_, err := e.run(ctx, nil, "builder", "prune", "-a", "-f")
+	return err
+}
+
+// Import makes an image from a rootfs tar, as `docker import`.
+func (e *Engine) Import(ctx context.Context, rootfs []byte, ref string) error {
+	_, err := e.run(ctx, bytes.NewReader(rootfs), "import", "-", ref)
+	return err
+}
+
+// Load loads a docker-save tar and returns docker's output.
+func (e *Engine) Load(ctx context.Context, file string) (string, error) {
+	out, err := e.run(ctx, nil, "load", "-i", file)
+	return string(out), err
+}
+
+// Run runs a container to completion and returns its output.
+func (e *Engine) Run(ctx context.Context, args ...string) (string, error) {
+	out, err := e.run(ctx, nil, append([]string{"run", "--rm"}, args...)...)
+	return string(out), err
+}
+
+// RemoveImage removes an image, ignoring a missing one.
+func (e *Engine) RemoveImage(ctx context.Context, ref string) {
+	_, _ = e.run(ctx, nil, "rmi", "-f", ref)
+}
+
+// Paths the engine adds to every container's filesystem; they are not the
+// image's.
+var runtimePaths = map[string]bool{
+	"/.dockerenv": true, "/etc/hostname": true, "/etc/hosts": true,
+	"/etc/resolv.conf": true, "/etc/mtab": true,
+}
+
+// Files lists the image's filesystem through `docker create` + `export`.
+func (e *Engine) Files(ctx context.Context, image string) ([]string, error) {
+	idOut, err := e.run(ctx, nil, "create", image, "true")
+	if err != nil {
+		return nil, err
+	}
+	id := strings.TrimSpace(string(idOut))
+	defer e.run(context.Background(), nil, "rm", "-f", id)
+	tarData, err := e.run(ctx, nil, "export", id)
+	if err != nil {
+		return nil, err
+	}
+	tr := tar.NewReader(bytes.NewReader(tarData))
+	var lines []string
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		p := path.Clean("/" + h.Name)
+		if p == "/" || runtimePaths[p] || p == "/dev" || p == "/proc" || p == "/sys" ||
+			strings.HasPrefix(p, "/dev/") || strings.HasPrefix(p, "/proc/") || strings.HasPrefix(p, "/sys/") {
+			continue
+		}
+		lines = append(lines, cachecase.FileLine(p, h.FileInfo().Mode(), h.Uid, h.Gid, h.Size))
+	}
+	sort.Strings(lines)
+	return lines, nil
+}
