@@ -109,3 +109,12 @@ func (id Identity) InGroup(gid int) bool {
 	}
 	return false
 }
+
+// SyntheticWriter is implemented by filesystems that can hold a file of a
+// given size without its bytes (zeros, generated when read): package
+// managers and the base-image catalogue use it so image and layer sizes are
+// realistic while memory stays small. Permission checks are those of
+// creating the file as the view's identity, which owns it.
+type SyntheticWriter interface {
+	WriteSynthetic(name string, size int64, perm fs.FileMode) error
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/layerlab/learn/sandbox/buildctx"
 	"github.com/layerlab/learn/sandbox/contenthash"
 	"github.com/layerlab/learn/sandbox/dockerfile"
+	"github.com/layerlab/learn/sandbox/layerfs"
 	"github.com/layerlab/learn/sandbox/progress"
 	"github.com/layerlab/learn/sandbox/store"
 	"github.com/layerlab/learn/sandbox/tools"
@@ -34,6 +35,10 @@ type Options struct {
 	// ResolveImage finds a base image; nil means the store. The offline
 	// catalogue plugs in here.
 	ResolveImage func(ref string) (*store.Image, error)
+	// LoadLayer, when set, may supply a layer without reading its tar from
+	// the store (the offline catalogue's base layers); ok false falls back
+	// to the store.
+	LoadLayer func(diffID v1.Hash) (l *layerfs.Layer, ok bool, err error)
 	// HashCache speeds up context hashing across builds; may be nil.
 	HashCache *contenthash.Cache
 	Now       func() time.Time

@@ -178,6 +178,16 @@ func (b *builder) loadLayer(h v1.Hash) (*layerfs.Layer, error) {
 	if e, ok := b.layers[h]; ok {
 		return e.layer, nil
 	}
+	if b.opt.LoadLayer != nil {
+		l, ok, err := b.opt.LoadLayer(h)
+		if err != nil {
+			return nil, fmt.Errorf("loading layer %s: %w", h, err)
+		}
+		if ok {
+			b.layers[h] = &layerEntry{layer: l}
+			return l, nil
+		}
+	}
 	rc, err := b.opt.Store.OpenLayer(h)
 	if err != nil {
 		return nil, fmt.Errorf("loading layer %s: %w", h, err)
