@@ -12,7 +12,7 @@ func (a *app) dockerCmd() *cobra.Command {
 		Short: "Run docker commands in the embedded sandbox (no Docker engine needed)",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(a.buildCmd())
+	cmd.AddCommand(a.buildCmd(), a.builderCmd())
 	cmd.AddCommand(a.imageCommands()...)
 	return cmd
 }

@@ -10,9 +10,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/layerlab/learn/dockercmd"
 	"github.com/layerlab/learn/sandbox/build"
 	"github.com/layerlab/learn/sandbox/contenthash"
 	"github.com/layerlab/learn/sandbox/progress"
+	"github.com/layerlab/learn/sandbox/store"
 	"github.com/layerlab/learn/sandbox/tools"
 )
 
@@ -145,4 +147,21 @@ func (a *app) runBuild(ctx context.Context, o buildOptions, dir string) error {
 		fmt.Fprintln(a.io.Out, res.ImageID.String())
 	}
 	return nil
+}
+
+func (a *app) builderCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "builder", Short: "Manage the build cache", Args: cobra.NoArgs}
+	var o dockercmd.BuilderPruneOptions
+	prune := &cobra.Command{
+		Use:   "prune [OPTIONS]",
+		Short: "Remove build cache",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.withStore(func(st *store.Store) error { return dockercmd.RunBuilderPrune(a.io, st, o) })
+		},
+	}
+	prune.Flags().BoolVarP(&o.All, "all", "a", false, "remove all unused build cache, not just dangling ones")
+	prune.Flags().BoolVarP(&o.Force, "force", "f", false, "do not prompt for confirmation")
+	cmd.AddCommand(prune)
+	return cmd
 }

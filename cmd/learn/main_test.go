@@ -9,6 +9,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/layerlab/learn/iostreams"
+	"github.com/layerlab/learn/sandbox/testimage"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected output inside testdata/script/*.txtar")
@@ -35,6 +36,15 @@ func TestScripts(t *testing.T) {
 			env.Setenv("XDG_DATA_HOME", filepath.Join(home, ".local", "share"))
 			env.Setenv("NO_COLOR", "")
 			env.Setenv("COLUMNS", "80")
+			// rootfs.tar is a small busybox-style root filesystem for
+			// `learn docker import rootfs.tar learnbase:1`.
+			rootfs, err := testimage.Rootfs(nil)
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(env.WorkDir, "rootfs.tar"), rootfs, 0o644); err != nil {
+				return err
+			}
 			return os.MkdirAll(home, 0o755)
 		},
 	})

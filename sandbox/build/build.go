@@ -39,6 +39,10 @@ type Options struct {
 	// the store (the offline catalogue's base layers); ok false falls back
 	// to the store.
 	LoadLayer func(diffID v1.Hash) (l *layerfs.Layer, ok bool, err error)
+	// Explain records, for each COPY from the context, every source file's
+	// digest in Step.Inputs.Files, so a checker can say which file made a
+	// step run. It costs a second walk of the sources.
+	Explain bool
 	// HashCache speeds up context hashing across builds; may be nil.
 	HashCache *contenthash.Cache
 	Now       func() time.Time
@@ -187,6 +191,19 @@ func (b *builder) run() (*Result, error) {
 		if err != nil {
 			msg := fmt.Sprintf("failed to resolve source metadata for %s: %v", ref, err)
 			p.Error(v, msg)
+			// Offline, an unknown --from is far more often a misspelt stage
+			// than a missing image: the front end says which line and
+			// suggests the stage.
+			have := func(r string) bool {
+				if r == ref {
+					return false
+				}
+				_, err := b.opt.ResolveImage(r)
+				return err == nil
+			}
+			if cerr := df.CheckImages(target, have); cerr != nil {
+				return nil, b.parseError(cerr, src, df.Name)
+			}
 			return nil, &Error{File: df.Name, Source: src, Msg: msg, err: err}
 		}
 		b.images[ref] = img
@@ -263,6 +280,10 @@ func (b *builder) stepError(err error, src []byte) error {
 			be.File = b.df.Name
 		}
 		return be
+	}
+	var de *dockerfile.Error
+	if errors.As(err, &de) {
+		return &Error{File: b.df.Name, Line: de.Line, Source: src, Msg: de.Msg, err: err}
 	}
 	return &Error{File: b.df.Name, Source: src, Msg: err.Error(), err: err}
 }

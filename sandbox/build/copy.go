@@ -206,7 +206,7 @@ func (r *stageRun) contentKey(src sandbox.ReadFS, srcID string, c *dockerfile.Co
 				return "", nil, err
 			}
 		}
-		if srcID == "context" && !hasWildcard(rel) {
+		if r.b.opt.Explain && srcID == "context" && !hasWildcard(rel) {
 			if ents, err := contenthash.Entries(src, rel); err == nil {
 				for _, e := range ents {
 					e.Path = path.Join(rel, e.Path)

@@ -39,8 +39,11 @@ func Busybox() []byte {
 }
 
 // Rootfs returns an uncompressed tar of a minimal busybox root filesystem
-// with busybox as /bin/busybox.
+// with busybox as /bin/busybox (a small stand-in when busybox is nil).
 func Rootfs(busybox []byte) ([]byte, error) {
+	if busybox == nil {
+		busybox = stub
+	}
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	// A fixed time keeps the tar, and so its digest, the same on every run.
