@@ -200,10 +200,9 @@ func (a *app) renderStep(s *session, l *lessons.Lesson, st *lessons.Step) error 
 			footer = append(footer, "This is the last step of the path.")
 		}
 	}
-	for _, f := range footer {
-		fmt.Fprintln(a.io.Out, dim.Sprint(f))
-	}
-	return nil
+	// The footer is Markdown too, so `commands` look the same as in the
+	// lesson text.
+	return a.renderMarkdown(strings.Join(footer, "\n\n") + "\n")
 }
 
 func (a *app) showCmd() *cobra.Command {

@@ -11,7 +11,7 @@ import (
 
 // The seed's pipeline project, on the test base image.
 var pipeline = map[string]string{
-	"Dockerfile": "FROM learnbase:1\nWORKDIR /app\nCOPY requirements.txt .\nRUN cat requirements.txt > installed.txt\nCOPY src/ ./src/\nCMD [\"cat\", \"src/pipeline.py\"]\n",
+	"Dockerfile":       "FROM learnbase:1\nWORKDIR /app\nCOPY requirements.txt .\nRUN cat requirements.txt > installed.txt\nCOPY src/ ./src/\nCMD [\"cat\", \"src/pipeline.py\"]\n",
 	"requirements.txt": "pandas==2.3.3\n",
 	"src/pipeline.py":  "import pandas as pd\nprint(pd.DataFrame({'a': [1, 2]}))\n",
 }

@@ -86,7 +86,7 @@ func (r *stageRun) copyStep(cmd instructions.Command, c *dockerfile.Copy, name s
 		if err != nil || m > 0o7777 {
 			return r.lineError(cmd, fmt.Sprintf("invalid chmod parameter: '%v'. it should be octal string and between 0 and 07777", c.Chmod))
 		}
-		fm := unixMode(uint32(m))
+		fm := sandbox.FileMode(uint32(m))
 		mode = &fm
 	}
 	srcFS, srcID, err := r.source(c)
@@ -590,21 +590,6 @@ func (cp *copier) extract(p, dest string) error {
 		}
 		_ = cp.dst.Chtimes(target, h.ModTime, h.ModTime)
 	}
-}
-
-// unixMode converts permission bits as written in --chmod to fs.FileMode.
-func unixMode(m uint32) fs.FileMode {
-	mode := fs.FileMode(m & 0o777)
-	if m&0o4000 != 0 {
-		mode |= fs.ModeSetuid
-	}
-	if m&0o2000 != 0 {
-		mode |= fs.ModeSetgid
-	}
-	if m&0o1000 != 0 {
-		mode |= fs.ModeSticky
-	}
-	return mode
 }
 
 // dirInfo describes a directory ADD creates for an archive's destination.

@@ -3,6 +3,7 @@ package layerfs
 import (
 	"archive/tar"
 	"fmt"
+	"github.com/layerlab/learn/sandbox"
 	"io"
 	"io/fs"
 	"maps"
@@ -209,33 +210,8 @@ func header(name string, ino *inode) *tar.Header {
 
 const paxXattr = "SCHILY.xattr."
 
-// tarMode is the mode field of a tar header: permissions plus the
-// setuid/setgid/sticky bits in their Unix positions.
-func tarMode(m fs.FileMode) int64 {
-	v := int64(m.Perm())
-	if m&fs.ModeSetuid != 0 {
-		v |= 0o4000
-	}
-	if m&fs.ModeSetgid != 0 {
-		v |= 0o2000
-	}
-	if m&fs.ModeSticky != 0 {
-		v |= 0o1000
-	}
-	return v
-}
+// tarMode is the mode field of a tar header.
+func tarMode(m fs.FileMode) int64 { return int64(sandbox.UnixMode(m)) }
 
 // fileMode is the inverse of tarMode.
-func fileMode(v int64) fs.FileMode {
-	m := fs.FileMode(v & 0o777)
-	if v&0o4000 != 0 {
-		m |= fs.ModeSetuid
-	}
-	if v&0o2000 != 0 {
-		m |= fs.ModeSetgid
-	}
-	if v&0o1000 != 0 {
-		m |= fs.ModeSticky
-	}
-	return m
-}
+func fileMode(v int64) fs.FileMode { return sandbox.FileMode(uint32(v & 0o7777)) }

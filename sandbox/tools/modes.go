@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/layerlab/learn/sandbox"
 	"github.com/layerlab/learn/sandbox/users"
 )
 
@@ -17,33 +18,9 @@ func modeTools() Registry {
 
 // unixMode and fileMode convert between Go's fs.FileMode flags and the
 // octal numbers people type (04755), since chmod and tar speak the latter.
-func unixMode(m fs.FileMode) uint32 {
-	u := uint32(m.Perm())
-	if m&fs.ModeSetuid != 0 {
-		u |= 0o4000
-	}
-	if m&fs.ModeSetgid != 0 {
-		u |= 0o2000
-	}
-	if m&fs.ModeSticky != 0 {
-		u |= 0o1000
-	}
-	return u
-}
+func unixMode(m fs.FileMode) uint32 { return sandbox.UnixMode(m) }
 
-func fileMode(u uint32) fs.FileMode {
-	m := fs.FileMode(u & 0o777)
-	if u&0o4000 != 0 {
-		m |= fs.ModeSetuid
-	}
-	if u&0o2000 != 0 {
-		m |= fs.ModeSetgid
-	}
-	if u&0o1000 != 0 {
-		m |= fs.ModeSticky
-	}
-	return m
-}
+func fileMode(u uint32) fs.FileMode { return sandbox.FileMode(u) }
 
 // parseMode applies an octal or symbolic mode (u+x,go-w,a=r,+x,g=u) to old.
 // umask matters only for clauses without a who letter, as in chmod(1).
