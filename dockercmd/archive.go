@@ -10,6 +10,8 @@ import (
 	"io"
 	"path"
 	"strings"
+
+	"github.com/layerlab/learn/sandbox/layerfs"
 )
 
 // cleanEntryName checks a tar entry name from outside input: no absolute
@@ -39,7 +41,7 @@ func checkLayerEntry(hdr *tar.Header) error {
 	if _, err := cleanEntryName(hdr.Name); err != nil {
 		return fmt.Errorf("invalid layer: %v", err)
 	}
-	if isSparse(hdr) {
+	if layerfs.IsSparse(hdr) {
 		return fmt.Errorf("invalid layer: entry %q is a sparse file, which image layers never contain", hdr.Name)
 	}
 	if hdr.Typeflag == tar.TypeLink {
@@ -48,21 +50,6 @@ func checkLayerEntry(hdr *tar.Header) error {
 		}
 	}
 	return nil
-}
-
-// isSparse reports a GNU sparse entry: its holes cost nothing in the
-// archive but read back as zeros, so a few bytes of input could claim
-// terabytes. Docker never writes them into images or saves.
-func isSparse(hdr *tar.Header) bool {
-	if hdr.Typeflag == tar.TypeGNUSparse {
-		return true
-	}
-	for k := range hdr.PAXRecords {
-		if strings.HasPrefix(k, "GNU.sparse.") {
-			return true
-		}
-	}
-	return false
 }
 
 // decompress undoes gzip or bzip2 (what docker import and old docker saves

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/layerlab/learn/sandbox/layerfs"
 	"io"
 	"os"
 	"path"
@@ -102,7 +103,7 @@ func (a *archive) read(r io.Reader) error {
 		if name == "" {
 			continue
 		}
-		if isSparse(hdr) {
+		if layerfs.IsSparse(hdr) {
 			return fmt.Errorf("invalid archive: entry %q is a sparse file, which docker save never writes", hdr.Name)
 		}
 		switch hdr.Typeflag {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -301,12 +300,3 @@ func (b *builder) noCache(st *dockerfile.Stage) bool {
 	return false
 }
 
-// sortedKeys is a small helper for deterministic output from maps.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}

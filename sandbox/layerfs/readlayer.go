@@ -185,7 +185,7 @@ func (b *layerBuilder) dir(comps []string) (*node, error) {
 
 // inode reads an entry's metadata and, for a regular file, its content.
 func (b *layerBuilder) inode(hdr *tar.Header, r io.Reader) (*inode, error) {
-	if isSparse(hdr) {
+	if IsSparse(hdr) {
 		// The image spec advises against sparse files, and a few bytes of
 		// sparse map can claim terabytes of holes.
 		return nil, errors.New("sparse files are not supported")
@@ -271,7 +271,10 @@ func allZero(b []byte) bool {
 	return true
 }
 
-func isSparse(hdr *tar.Header) bool {
+// IsSparse reports a GNU sparse entry: its holes cost nothing in the
+// archive but read back as zeros, so a few bytes of input could claim
+// terabytes. Docker never writes them into images or saves.
+func IsSparse(hdr *tar.Header) bool {
 	if hdr.Typeflag == tar.TypeGNUSparse {
 		return true
 	}
