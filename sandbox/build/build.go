@@ -299,4 +299,3 @@ func (b *builder) noCache(st *dockerfile.Stage) bool {
 	}
 	return false
 }
-
