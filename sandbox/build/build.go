@@ -12,8 +12,8 @@ import (
 	"github.com/layerlab/learn/sandbox/buildctx"
 	"github.com/layerlab/learn/sandbox/contenthash"
 	"github.com/layerlab/learn/sandbox/dockerfile"
-	"github.com/layerlab/learn/sandbox/layerfs"
 	"github.com/layerlab/learn/sandbox/progress"
+	"github.com/layerlab/learn/sandbox/rootfs"
 	"github.com/layerlab/learn/sandbox/store"
 	"github.com/layerlab/learn/sandbox/tools"
 )
@@ -34,10 +34,10 @@ type Options struct {
 	// ResolveImage finds a base image; nil means the store. The offline
 	// catalogue plugs in here.
 	ResolveImage func(ref string) (*store.Image, error)
-	// LoadLayer, when set, may supply a layer without reading its tar from
-	// the store (the offline catalogue's base layers); ok false falls back
-	// to the store.
-	LoadLayer func(diffID v1.Hash) (l *layerfs.Layer, ok bool, err error)
+	// Layers loads image layers; nil means a loader on Store. Sharing one
+	// across builds in a process keeps parsed layers; the offline
+	// catalogue's generated layers plug in as its Source.
+	Layers *rootfs.Loader
 	// Explain records, for each COPY from the context, every source file's
 	// digest in Step.Inputs.Files, so a checker can say which file made a
 	// step run. It costs a second walk of the sources.
@@ -107,7 +107,11 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 	if opt.ResolveImage == nil {
 		opt.ResolveImage = opt.Store.Image
 	}
-	b := &builder{opt: opt, ctx: ctx, layers: map[v1.Hash]*layerEntry{}, done: map[*dockerfile.Stage]*state{}}
+	layers := opt.Layers
+	if layers == nil {
+		layers = &rootfs.Loader{Store: opt.Store}
+	}
+	b := &builder{opt: opt, ctx: ctx, layers: layers, done: map[*dockerfile.Stage]*state{}}
 	res, err := b.run()
 	if cerr := opt.Progress.Close(); err == nil && cerr != nil {
 		err = cerr
@@ -124,7 +128,7 @@ type builder struct {
 	multi  bool                         // several stages: vertex names carry the stage
 	images map[string]*store.Image      // resolved base images by reference
 	done   map[*dockerfile.Stage]*state // finished stages
-	layers map[v1.Hash]*layerEntry      // parsed layers, loaded once per build
+	layers *rootfs.Loader               // parsed layers, loaded once
 	steps  []Step
 
 	ctxLoaded bool

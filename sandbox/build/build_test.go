@@ -16,8 +16,8 @@ import (
 	"github.com/layerlab/learn/sandbox/build"
 	"github.com/layerlab/learn/sandbox/cachecase"
 	"github.com/layerlab/learn/sandbox/contenthash"
-	"github.com/layerlab/learn/sandbox/layerfs"
 	"github.com/layerlab/learn/sandbox/progress"
+	"github.com/layerlab/learn/sandbox/rootfs"
 	"github.com/layerlab/learn/sandbox/store"
 	"github.com/layerlab/learn/sandbox/testimage"
 	"github.com/layerlab/learn/sandbox/tools"
@@ -71,24 +71,11 @@ func doBuild(t testing.TB, st *store.Store, dir string, opt build.Options) (*bui
 // rootFS is the image's merged filesystem.
 func rootFS(t testing.TB, st *store.Store, ref string) sandbox.FS {
 	t.Helper()
-	img, err := st.Image(ref)
+	fsys, _, err := (&rootfs.Loader{Store: st}).Image(ref)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var lowers []*layerfs.Layer
-	for _, h := range img.Layers {
-		rc, err := st.OpenLayer(h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l, err := layerfs.ReadLayer(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		lowers = append(lowers, l)
-	}
-	return layerfs.New(lowers...).View(sandbox.Root)
+	return fsys.View(sandbox.Root)
 }
 
 func readFile(t testing.TB, fsys sandbox.FS, name string) string {

@@ -93,7 +93,7 @@ func (r *stageRun) step(cmd instructions.Command, name string, k keyInput, in In
 			return err
 		}
 		layer, committed := sc.fs.Commit()
-		b.layers[diffID] = &layerEntry{layer: layer}
+		b.layers.Add(diffID, layer)
 		next.layers = append(next.layers, diffID)
 		next.fs = committed
 		next.created = now
@@ -121,22 +121,8 @@ func (r *stageRun) failStep(cmd instructions.Command, name string, err error) er
 func isZero(h v1.Hash) bool { return h.Hex == "" }
 
 // haveLayer guards against a cache record whose layer blob was pruned.
-func (b *builder) haveLayer(h v1.Hash) bool {
-	if isZero(h) {
-		return true
-	}
-	if _, ok := b.layers[h]; ok {
-		return true
-	}
-	rc, err := b.opt.Store.OpenLayer(h)
-	if err != nil {
-		return false
-	}
-	rc.Close()
-	return true
-}
+func (b *builder) haveLayer(h v1.Hash) bool { return isZero(h) || b.layers.Has(h) }
 
-// putRecord stores a step's result; created is the time the step's layer
 // was made, which later cache hits reuse so the image ID stays the same.
 func (b *builder) putRecord(key string, diffID v1.Hash, size int64, createdBy string, now time.Time) error {
 	return b.opt.Store.CachePut(key, &store.CacheRecord{Key: key, DiffID: diffID, Size: size, CreatedBy: createdBy, Created: now, LastUsed: now})
@@ -154,49 +140,15 @@ func (b *builder) storeDiff(fs *layerfs.FS) (v1.Hash, int64, error) {
 	return h, n, nil
 }
 
-// layerEntry is a parsed layer kept for the rest of the build.
-type layerEntry struct{ layer *layerfs.Layer }
-
 // materialize loads a state's files from its layers on first need.
 func (b *builder) materialize(s *state) (*layerfs.FS, error) {
 	if s.fs != nil {
 		return s.fs, nil
 	}
-	lowers := make([]*layerfs.Layer, 0, len(s.layers))
-	for _, h := range s.layers {
-		l, err := b.loadLayer(h)
-		if err != nil {
-			return nil, err
-		}
-		lowers = append(lowers, l)
-	}
-	s.fs = layerfs.New(lowers...)
-	return s.fs, nil
-}
-
-func (b *builder) loadLayer(h v1.Hash) (*layerfs.Layer, error) {
-	if e, ok := b.layers[h]; ok {
-		return e.layer, nil
-	}
-	if b.opt.LoadLayer != nil {
-		l, ok, err := b.opt.LoadLayer(h)
-		if err != nil {
-			return nil, fmt.Errorf("loading layer %s: %w", h, err)
-		}
-		if ok {
-			b.layers[h] = &layerEntry{layer: l}
-			return l, nil
-		}
-	}
-	rc, err := b.opt.Store.OpenLayer(h)
+	fsys, err := b.layers.FS(s.layers)
 	if err != nil {
-		return nil, fmt.Errorf("loading layer %s: %w", h, err)
+		return nil, err
 	}
-	defer rc.Close()
-	l, err := layerfs.ReadLayer(rc)
-	if err != nil {
-		return nil, fmt.Errorf("reading layer %s: %w", h, err)
-	}
-	b.layers[h] = &layerEntry{layer: l}
-	return l, nil
+	s.fs = fsys
+	return fsys, nil
 }

@@ -13,8 +13,8 @@ import (
 	"github.com/layerlab/learn/iostreams"
 	"github.com/layerlab/learn/sandbox"
 	"github.com/layerlab/learn/sandbox/build"
-	"github.com/layerlab/learn/sandbox/layerfs"
 	"github.com/layerlab/learn/sandbox/progress"
+	"github.com/layerlab/learn/sandbox/rootfs"
 	"github.com/layerlab/learn/sandbox/store"
 	"github.com/layerlab/learn/sandbox/testimage"
 	"github.com/layerlab/learn/sandbox/tools"
@@ -99,24 +99,12 @@ func (e *Embedded) Prune(ctx context.Context) error {
 
 // Files walks the image's merged filesystem.
 func (e *Embedded) Files(ctx context.Context, ref string) ([]string, error) {
-	img, err := e.Store.Image(ref)
+	loader := &rootfs.Loader{Store: e.Store}
+	image, _, err := loader.Image(ref)
 	if err != nil {
 		return nil, err
 	}
-	var lowers []*layerfs.Layer
-	for _, h := range img.Layers {
-		rc, err := e.Store.OpenLayer(h)
-		if err != nil {
-			return nil, err
-		}
-		l, err := layerfs.ReadLayer(rc)
-		rc.Close()
-		if err != nil {
-			return nil, err
-		}
-		lowers = append(lowers, l)
-	}
-	fsys := layerfs.New(lowers...).View(sandbox.Root)
+	fsys := image.View(sandbox.Root)
 	var lines []string
 	var walk func(dir string) error
 	walk = func(dir string) error {
