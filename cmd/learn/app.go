@@ -11,6 +11,7 @@ import (
 
 	"github.com/layerlab/learn/iostreams"
 	"github.com/layerlab/learn/lessons"
+	"github.com/layerlab/learn/sandbox/rootfs"
 	"github.com/layerlab/learn/workspace"
 )
 
@@ -25,8 +26,9 @@ type app struct {
 	getwd  func() (string, error)
 	getenv func(string) string
 
-	pack *lessons.Pack
-	ws   *workspace.Workspace
+	pack   *lessons.Pack
+	ws     *workspace.Workspace
+	loader *rootfs.Loader // layers parsed once per process
 }
 
 func newApp(io *iostreams.IOStreams) *app {

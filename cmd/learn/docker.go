@@ -14,5 +14,6 @@ func (a *app) dockerCmd() *cobra.Command {
 	}
 	cmd.AddCommand(a.buildCmd(), a.builderCmd())
 	cmd.AddCommand(a.imageCommands()...)
+	cmd.AddCommand(a.containerCommands()...)
 	return cmd
 }

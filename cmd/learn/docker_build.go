@@ -15,7 +15,6 @@ import (
 	"github.com/layerlab/learn/sandbox/contenthash"
 	"github.com/layerlab/learn/sandbox/progress"
 	"github.com/layerlab/learn/sandbox/store"
-	"github.com/layerlab/learn/sandbox/tools"
 )
 
 type buildOptions struct {
@@ -125,7 +124,7 @@ func (a *app) runBuild(ctx context.Context, o buildOptions, dir string) error {
 	res, err := build.Build(ctx, build.Options{
 		ContextDir: dir, Dockerfile: dockerfile, Tags: o.tags, BuildArgs: args,
 		Target: o.target, NoCache: o.noCache, NoCacheFilter: o.noCacheFilter,
-		Store: st, Tools: tools.Default(), Progress: pw, HashCache: hashCache,
+		Store: st, Tools: a.toolbox(), Layers: a.layers(st), Progress: pw, HashCache: hashCache,
 	})
 	// The hash cache only saves time; failing to keep it is not an error.
 	_ = hashCache.Save(cachePath)

@@ -1,0 +1,146 @@
+package runtime
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/layerlab/learn/atomicfile"
+)
+
+// Container is one container's record, shaped after docker inspect.
+type Container struct {
+	ID      string    `json:"Id"`
+	Name    string    `json:"Name"` // without docker's leading "/"
+	Created time.Time `json:"Created"`
+	// Image is the reference as the user gave it; ImageID the image's ID.
+	Image   string   `json:"Image"`
+	ImageID v1.Hash  `json:"ImageID"`
+	Path    string   `json:"Path"`
+	Args    []string `json:"Args"`
+	Config  Config   `json:"Config"`
+	State   State    `json:"State"`
+	// AutoRemove is --rm.
+	AutoRemove bool `json:"AutoRemove"`
+	// Layers counts the writable layers written by earlier runs.
+	Layers int `json:"Layers"`
+}
+
+// Config is the container's own configuration after image defaults and
+// run flags were combined.
+type Config struct {
+	Hostname   string   `json:"Hostname"`
+	User       string   `json:"User"`
+	Env        []string `json:"Env"`
+	Cmd        []string `json:"Cmd"`
+	Entrypoint []string `json:"Entrypoint"`
+	WorkingDir string   `json:"WorkingDir"`
+	Tty        bool     `json:"Tty"`
+	OpenStdin  bool     `json:"OpenStdin"`
+}
+
+// State is where a container is in its life.
+type State struct {
+	Status     string    `json:"Status"` // created, running, exited
+	Running    bool      `json:"Running"`
+	ExitCode   int       `json:"ExitCode"`
+	StartedAt  time.Time `json:"StartedAt"`
+	FinishedAt time.Time `json:"FinishedAt"`
+}
+
+// ShortID is the 12-character ID docker shows.
+func (c *Container) ShortID() string { return c.ID[:12] }
+
+// Command is the process as `docker ps` shows it.
+func (c *Container) Command() string {
+	return strings.Join(append([]string{c.Path}, c.Args...), " ")
+}
+
+func (r *Runtime) dir(id string) string { return filepath.Join(r.root, id) }
+
+func (r *Runtime) save(c *Container) error {
+	data, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(filepath.Join(r.dir(c.ID), "config.json"), append(data, '\n'), 0o644)
+}
+
+func (r *Runtime) load(id string) (*Container, error) {
+	name := filepath.Join(r.dir(id), "config.json")
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	var c Container
+	if err := json.Unmarshal(data, &c); err != nil {
+		return nil, fmt.Errorf("container state %s is damaged: %v", name, err)
+	}
+	return &c, nil
+}
+
+// List returns the containers, newest first.
+func (r *Runtime) List() ([]*Container, error) {
+	ents, err := os.ReadDir(r.root)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []*Container
+	for _, e := range ents {
+		if !e.IsDir() || len(e.Name()) != 64 {
+			continue
+		}
+		c, err := r.load(e.Name())
+		if errors.Is(err, os.ErrNotExist) {
+			// A container being created or removed right now.
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Created.After(out[j].Created) })
+	return out, nil
+}
+
+// NotFoundError is docker's "No such container".
+type NotFoundError struct{ Name string }
+
+func (e *NotFoundError) Error() string { return "No such container: " + e.Name }
+
+// Get finds a container by name, full ID or unique ID prefix.
+func (r *Runtime) Get(name string) (*Container, error) {
+	all, err := r.List()
+	if err != nil {
+		return nil, err
+	}
+	name = strings.TrimPrefix(name, "/")
+	var byPrefix []*Container
+	for _, c := range all {
+		if c.Name == name || c.ID == name {
+			return c, nil
+		}
+		if name != "" && strings.HasPrefix(c.ID, name) {
+			byPrefix = append(byPrefix, c)
+		}
+	}
+	switch len(byPrefix) {
+	case 1:
+		return byPrefix[0], nil
+	case 0:
+		return nil, &NotFoundError{Name: name}
+	default:
+		return nil, fmt.Errorf("multiple IDs found with provided prefix: %s", name)
+	}
+}

@@ -1,0 +1,331 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/layerlab/learn/atomicfile"
+	"github.com/layerlab/learn/sandbox"
+	"github.com/layerlab/learn/sandbox/layerfs"
+	"github.com/layerlab/learn/sandbox/rootfs"
+	"github.com/layerlab/learn/sandbox/shell"
+	"github.com/layerlab/learn/sandbox/store"
+	"github.com/layerlab/learn/sandbox/tools"
+	"github.com/layerlab/learn/sandbox/users"
+)
+
+// defaultPath is the PATH a container gets when its image sets none, as
+// docker's does.
+const defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+// Runtime creates and runs containers.
+type Runtime struct {
+	root   string
+	Store  *store.Store
+	Layers *rootfs.Loader
+	Tools  tools.Registry
+	Now    func() time.Time
+}
+
+// New opens the runtime whose containers live under root.
+func New(root string, st *store.Store, layers *rootfs.Loader, reg tools.Registry) (*Runtime, error) {
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return nil, err
+	}
+	if layers == nil {
+		layers = &rootfs.Loader{Store: st}
+	}
+	r := &Runtime{root: root, Store: st, Layers: layers, Tools: reg, Now: time.Now}
+	// rmi asks which containers use an image.
+	st.Containers = r.usersOf
+	return r, nil
+}
+
+func (r *Runtime) usersOf(id v1.Hash) []store.ContainerRef {
+	all, err := r.List()
+	if err != nil {
+		return nil
+	}
+	var refs []store.ContainerRef
+	for _, c := range all {
+		if c.ImageID == id {
+			refs = append(refs, store.ContainerRef{ID: c.ID, Running: c.State.Running})
+		}
+	}
+	return refs
+}
+
+// CreateOptions are the `docker run`/`docker create` flags the runtime
+// understands.
+type CreateOptions struct {
+	Name       string
+	Image      string // as given
+	Cmd        []string
+	Entrypoint *string // --entrypoint; "" clears the image's
+	Env        []string
+	WorkingDir string
+	User       string
+	Hostname   string
+	AutoRemove bool
+	Tty        bool
+	OpenStdin  bool
+}
+
+var validName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]+$`)
+
+// ConflictError is docker's message for a name in use.
+type ConflictError struct{ Name, ID string }
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("Conflict. The container name \"/%s\" is already in use by container \"%s\". You have to remove (or rename) that container to be able to reuse that name.", e.Name, e.ID)
+}
+
+// Create records a new container from an image in the store.
+func (r *Runtime) Create(opt CreateOptions, img *store.Image) (*Container, error) {
+	if opt.Name != "" && !validName.MatchString(opt.Name) {
+		return nil, fmt.Errorf("Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", opt.Name)
+	}
+	unlock, err := atomicfile.Lock(filepath.Join(r.root, "lock"))
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	all, err := r.List()
+	if err != nil {
+		return nil, err
+	}
+	used := map[string]bool{}
+	for _, c := range all {
+		used[c.Name] = true
+		if c.Name == opt.Name {
+			return nil, &ConflictError{Name: opt.Name, ID: c.ID}
+		}
+	}
+	cfg := img.Config.Config
+	c := &Container{ID: randomID(), Name: opt.Name, Created: r.Now().UTC(), Image: opt.Image, ImageID: img.ID, AutoRemove: opt.AutoRemove}
+	if c.Name == "" {
+		c.Name = randomName(used)
+	}
+	// CMD and ENTRYPOINT combine as in docker: --entrypoint replaces the
+	// image's and drops its CMD; arguments after the image replace CMD.
+	entrypoint := cfg.Entrypoint
+	cmd := cfg.Cmd
+	if opt.Entrypoint != nil {
+		entrypoint = nil
+		if *opt.Entrypoint != "" {
+			entrypoint = []string{*opt.Entrypoint}
+		}
+		cmd = nil
+	}
+	if len(opt.Cmd) > 0 {
+		cmd = opt.Cmd
+	}
+	argv := append(append([]string(nil), entrypoint...), cmd...)
+	if len(argv) == 0 {
+		return nil, errors.New("No command specified")
+	}
+	c.Path, c.Args = argv[0], argv[1:]
+	env := append([]string(nil), cfg.Env...)
+	if _, ok := lookup(env, "PATH"); !ok {
+		env = append(env, "PATH="+defaultPath)
+	}
+	for _, kv := range opt.Env {
+		k, _, _ := strings.Cut(kv, "=")
+		env = setEnv(env, k, kv)
+	}
+	hostname := opt.Hostname
+	if hostname == "" {
+		hostname = c.ID[:12]
+	}
+	c.Config = Config{Hostname: hostname, User: cfg.User, Env: env, Cmd: cmd, Entrypoint: entrypoint, WorkingDir: cfg.WorkingDir, Tty: opt.Tty, OpenStdin: opt.OpenStdin}
+	if opt.User != "" {
+		c.Config.User = opt.User
+	}
+	if opt.WorkingDir != "" {
+		c.Config.WorkingDir = opt.WorkingDir
+	}
+	c.State.Status = "created"
+	if err := os.MkdirAll(r.dir(c.ID), 0o755); err != nil {
+		return nil, err
+	}
+	if err := r.save(c); err != nil {
+		os.RemoveAll(r.dir(c.ID))
+		return nil, err
+	}
+	return c, nil
+}
+
+func lookup(env []string, k string) (string, bool) {
+	for i := len(env) - 1; i >= 0; i-- {
+		if name, v, _ := strings.Cut(env[i], "="); name == k {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+func setEnv(env []string, k, kv string) []string {
+	for i, e := range env {
+		if name, _, _ := strings.Cut(e, "="); name == k {
+			out := append([]string(nil), env...)
+			out[i] = kv
+			return out
+		}
+	}
+	return append(env, kv)
+}
+
+// Stdio connects a running container to its caller.
+type Stdio struct {
+	In       io.Reader // nil: no stdin (as without -i)
+	Out, Err io.Writer
+}
+
+// filesystem is the container's root: the image's layers, then the
+// writable layers of its earlier runs.
+func (r *Runtime) filesystem(c *Container) (*layerfs.FS, error) {
+	img, err := r.Store.Image(c.ImageID.String())
+	if err != nil {
+		return nil, fmt.Errorf("the image of container %s is gone: %v", c.Name, err)
+	}
+	base, err := r.Layers.FS(img.Layers)
+	if err != nil {
+		return nil, err
+	}
+	lowers := base.Layers()
+	for i := 1; i <= c.Layers; i++ {
+		f, err := os.Open(filepath.Join(r.dir(c.ID), "rw", strconv.Itoa(i)+".tar"))
+		if err != nil {
+			return nil, err
+		}
+		l, err := layerfs.ReadLayer(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("container %s: writable layer %d: %v", c.Name, i, err)
+		}
+		lowers = append(lowers, l)
+	}
+	return layerfs.New(lowers...), nil
+}
+
+// Start runs the container in the foreground until its process exits and
+// returns the exit code. Output goes to stdio and to the container's log;
+// the writes it made are kept as a new writable layer.
+func (r *Runtime) Start(ctx context.Context, c *Container, stdio Stdio) (int, error) {
+	fsys, err := r.filesystem(c)
+	if err != nil {
+		return 0, err
+	}
+	id := sandbox.Root
+	if c.Config.User != "" {
+		if id, err = users.Lookup(fsys.View(sandbox.Root), c.Config.User); err != nil {
+			return 0, fmt.Errorf("unable to find user %s: %v", c.Config.User, err)
+		}
+	}
+	env := append([]string(nil), c.Config.Env...)
+	env = setEnv(env, "HOSTNAME", "HOSTNAME="+c.Config.Hostname)
+	if _, ok := lookup(env, "HOME"); !ok {
+		home := id.Home
+		if home == "" {
+			home = "/"
+		}
+		env = append(env, "HOME="+home)
+	}
+	dir := c.Config.WorkingDir
+	if dir == "" {
+		dir = "/"
+	}
+	// The working directory exists before the process starts (runc makes
+	// it as root).
+	if err := fsys.View(sandbox.Root).MkdirAll(dir, 0o755); err != nil {
+		return 0, err
+	}
+	logw, err := openLog(filepath.Join(r.dir(c.ID), "container.log"), r.Now)
+	if err != nil {
+		return 0, err
+	}
+	defer logw.Close()
+	c.State = State{Status: "running", Running: true, StartedAt: r.Now().UTC()}
+	if err := r.save(c); err != nil {
+		return 0, err
+	}
+	in := stdio.In
+	if in == nil {
+		in = strings.NewReader("")
+	}
+	code, runErr := shell.Exec(ctx, shell.Config{
+		FS: fsys.View(id), Dir: dir, Env: env, Stdin: in,
+		Stdout: io.MultiWriter(stdio.Out, logw.stream("stdout")),
+		Stderr: io.MultiWriter(stdio.Err, logw.stream("stderr")),
+		Tools:  r.Tools, Hostname: c.Config.Hostname,
+	}, append([]string{c.Path}, c.Args...))
+	if fsys.Changed() {
+		if err := r.keepLayer(c, fsys); err != nil && runErr == nil {
+			runErr = err
+		}
+	}
+	c.State.Running = false
+	c.State.Status = "exited"
+	c.State.ExitCode = code
+	c.State.FinishedAt = r.Now().UTC()
+	if c.AutoRemove {
+		if err := os.RemoveAll(r.dir(c.ID)); err != nil && runErr == nil {
+			runErr = err
+		}
+		return code, runErr
+	}
+	if err := r.save(c); err != nil && runErr == nil {
+		runErr = err
+	}
+	return code, runErr
+}
+
+// keepLayer writes this run's changes as the container's next writable
+// layer (written whole, then renamed, then recorded).
+func (r *Runtime) keepLayer(c *Container, fsys *layerfs.FS) error {
+	dir := filepath.Join(r.dir(c.ID), "rw")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	n := c.Layers + 1
+	tmp, err := os.CreateTemp(dir, ".layer-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := fsys.WriteDiff(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), filepath.Join(dir, strconv.Itoa(n)+".tar")); err != nil {
+		return err
+	}
+	c.Layers = n
+	return nil
+}
+
+// Remove deletes a container and its writable layers. A running one needs
+// force.
+func (r *Runtime) Remove(name string, force bool) (*Container, error) {
+	c, err := r.Get(name)
+	if err != nil {
+		return nil, err
+	}
+	if c.State.Running && !force {
+		return nil, fmt.Errorf("You cannot remove a running container %s. Stop the container before attempting removal or force remove", c.ID)
+	}
+	return c, os.RemoveAll(r.dir(c.ID))
+}
