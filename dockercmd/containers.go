@@ -19,6 +19,9 @@ type RunOptions struct {
 	runtime.CreateOptions
 	Interactive bool // -i: connect stdin
 	Detach      bool
+	// Self is learn's own command line, to start a detached container's
+	// supervisor.
+	Self []string
 }
 
 // Resolver finds an image for run (the store, then the offline catalogue).
@@ -33,9 +36,6 @@ func runError(format string, args ...any) error {
 // RunRun creates a container and runs it in the foreground; the command's
 // exit code is the container's.
 func RunRun(ctx context.Context, ios *iostreams.IOStreams, rt *runtime.Runtime, resolve Resolver, opts RunOptions) (int, error) {
-	if opts.Detach {
-		return 0, &Error{Msg: "docker: detached containers (-d) are not available in the embedded sandbox yet; run in the foreground, or use --engine docker.", Code: 125}
-	}
 	if resolve == nil {
 		resolve = rt.Store.Image
 	}
@@ -49,6 +49,13 @@ func RunRun(ctx context.Context, ios *iostreams.IOStreams, rt *runtime.Runtime, 
 	c, err := rt.Create(opts.CreateOptions, img)
 	if err != nil {
 		return 0, runError("%v", err)
+	}
+	if opts.Detach {
+		if err := rt.StartDetached(c, opts.Self); err != nil {
+			return 0, runError("%v", err)
+		}
+		fmt.Fprintln(ios.Out, c.ID)
+		return 0, nil
 	}
 	stdio := runtime.Stdio{Out: ios.Out, Err: ios.ErrOut}
 	if opts.Interactive {
@@ -182,17 +189,172 @@ func RunLogs(ios *iostreams.IOStreams, rt *runtime.Runtime, opts LogsOptions) er
 			lines = lines[len(lines)-n:]
 		}
 	}
+	printLines(ios, lines, opts.Timestamps)
+	if !opts.Follow {
+		return nil
+	}
+	// -f: keep printing what the container writes until it stops.
+	seen := len(lines)
+	for {
+		cur, err := rt.Get(c.ID)
+		running := err == nil && cur.State.Running
+		all, err := rt.Logs(c)
+		if err != nil {
+			return err
+		}
+		if len(all) > seen {
+			printLines(ios, all[seen:], opts.Timestamps)
+			seen = len(all)
+		}
+		if !running {
+			return nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func printLines(ios *iostreams.IOStreams, lines []runtime.LogLine, timestamps bool) {
 	for _, l := range lines {
 		w := ios.Out
 		if l.Stream == "stderr" {
 			w = ios.ErrOut
 		}
-		if opts.Timestamps {
+		if timestamps {
 			fmt.Fprint(w, l.Time.Format(time.RFC3339Nano)+" ")
 		}
 		fmt.Fprint(w, l.Text)
 	}
-	return nil
+}
+
+// Lifecycle is the flags of start, stop, kill, restart and wait.
+type Lifecycle struct {
+	Names   []string
+	Attach  bool // start -a
+	Timeout int  // stop/restart -t
+	Self    []string
+}
+
+// RunStart starts stopped containers: detached, printing each name, or
+// with -a attached to one, whose exit code it returns.
+func RunStart(ctx context.Context, ios *iostreams.IOStreams, rt *runtime.Runtime, opts Lifecycle) (int, error) {
+	var errs []error
+	for _, n := range opts.Names {
+		c, err := rt.Get(n)
+		if err != nil {
+			errs = append(errs, containerError(err))
+			continue
+		}
+		if c.State.Running {
+			if !opts.Attach {
+				fmt.Fprintln(ios.Out, n)
+			}
+			continue
+		}
+		if opts.Attach {
+			code, err := rt.Start(ctx, c, runtime.Stdio{Out: ios.Out, Err: ios.ErrOut})
+			if err != nil {
+				return 0, containerError(err)
+			}
+			return code, nil
+		}
+		if err := rt.StartDetached(c, opts.Self); err != nil {
+			errs = append(errs, containerError(err))
+			continue
+		}
+		fmt.Fprintln(ios.Out, n)
+	}
+	return 0, joinErrors(errs)
+}
+
+// RunStop stops running containers (after Timeout seconds, killing them).
+func RunStop(ios *iostreams.IOStreams, rt *runtime.Runtime, opts Lifecycle) error {
+	return eachContainer(ios, rt, opts.Names, func(c *runtime.Container) error { return rt.Stop(c, opts.Timeout) })
+}
+
+// RunKill kills running containers; a stopped one is docker's error.
+func RunKill(ios *iostreams.IOStreams, rt *runtime.Runtime, opts Lifecycle) error {
+	return eachContainer(ios, rt, opts.Names, func(c *runtime.Container) error {
+		if !c.State.Running {
+			return fmt.Errorf("cannot kill container: %s: container %s is not running", c.Name, c.ID)
+		}
+		return rt.Kill(c)
+	})
+}
+
+// RunRestart stops and starts containers.
+func RunRestart(ios *iostreams.IOStreams, rt *runtime.Runtime, opts Lifecycle) error {
+	return eachContainer(ios, rt, opts.Names, func(c *runtime.Container) error {
+		if err := rt.Stop(c, opts.Timeout); err != nil {
+			return err
+		}
+		cur, err := rt.Get(c.ID)
+		if err != nil {
+			return err
+		}
+		return rt.StartDetached(cur, opts.Self)
+	})
+}
+
+// RunWait prints each container's exit code once it has stopped.
+func RunWait(ctx context.Context, ios *iostreams.IOStreams, rt *runtime.Runtime, opts Lifecycle) error {
+	var errs []error
+	for _, n := range opts.Names {
+		c, err := rt.Get(n)
+		if err != nil {
+			errs = append(errs, containerError(err))
+			continue
+		}
+		code, err := rt.Wait(ctx, c)
+		if err != nil {
+			errs = append(errs, containerError(err))
+			continue
+		}
+		fmt.Fprintln(ios.Out, code)
+	}
+	return joinErrors(errs)
+}
+
+func eachContainer(ios *iostreams.IOStreams, rt *runtime.Runtime, names []string, do func(*runtime.Container) error) error {
+	var errs []error
+	for _, n := range names {
+		c, err := rt.Get(n)
+		if err == nil {
+			err = do(c)
+		}
+		if err != nil {
+			errs = append(errs, containerError(err))
+			continue
+		}
+		fmt.Fprintln(ios.Out, n)
+	}
+	return joinErrors(errs)
+}
+
+// ExecOptions are `docker exec` flags.
+type ExecOptions struct {
+	Name string
+	runtime.ExecOptions
+}
+
+// RunExec runs a command in a running container; the exit code is the
+// command's.
+func RunExec(ctx context.Context, ios *iostreams.IOStreams, rt *runtime.Runtime, opts ExecOptions) (int, error) {
+	c, err := rt.Get(opts.Name)
+	if err != nil {
+		return 0, containerError(err)
+	}
+	if !c.State.Running {
+		return 0, &Error{Msg: fmt.Sprintf("Error response from daemon: container %s is not running", c.ID)}
+	}
+	stdio := runtime.Stdio{Out: ios.Out, Err: ios.ErrOut}
+	if opts.Stdin {
+		stdio.In = ios.In
+	}
+	code, err := rt.Exec(ctx, c, opts.ExecOptions, stdio)
+	if err != nil {
+		return 0, containerError(err)
+	}
+	return code, nil
 }
 
 // RmOptions are `docker rm` flags.
@@ -205,6 +367,12 @@ type RmOptions struct {
 func RunRm(ios *iostreams.IOStreams, rt *runtime.Runtime, opts RmOptions) error {
 	var errs []error
 	for _, n := range opts.Names {
+		if c, err := rt.Get(n); err == nil && c.State.Running && opts.Force {
+			if err := rt.Kill(c); err != nil {
+				errs = append(errs, containerError(err))
+				continue
+			}
+		}
 		if _, err := rt.Remove(n, opts.Force); err != nil {
 			errs = append(errs, containerError(err))
 			continue

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -44,7 +47,11 @@ func run(args []string, io *iostreams.IOStreams) int {
 	root.SetIn(io.In)
 	root.SetOut(io.Out)
 	root.SetErr(io.ErrOut)
-	err := root.Execute()
+	// Ctrl-C cancels the command's context: a running container or build
+	// ends cleanly and its state is recorded.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
 	}
@@ -76,7 +83,7 @@ func (a *app) rootCmd() *cobra.Command {
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(
 		a.initCmd(), a.listCmd(), a.showCmd(), a.nextCmd(), a.prevCmd(),
-		a.progressCmd(), a.resetCmd(), a.dockerCmd(),
+		a.progressCmd(), a.resetCmd(), a.dockerCmd(), a.shimCmd(),
 	)
 	// Unknown subcommands and bad arguments are usage errors (exit 2).
 	for _, c := range append(root.Commands(), root) {

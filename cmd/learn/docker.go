@@ -13,6 +13,7 @@ func (a *app) dockerCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 	}
 	cmd.AddCommand(a.buildCmd(), a.builderCmd())
+	cmd.AddCommand(a.pullCmd())
 	cmd.AddCommand(a.imageCommands()...)
 	cmd.AddCommand(a.containerCommands()...)
 	return cmd

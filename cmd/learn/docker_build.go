@@ -13,6 +13,7 @@ import (
 	"github.com/layerlab/learn/dockercmd"
 	"github.com/layerlab/learn/sandbox/build"
 	"github.com/layerlab/learn/sandbox/contenthash"
+	"github.com/layerlab/learn/sandbox/images"
 	"github.com/layerlab/learn/sandbox/progress"
 	"github.com/layerlab/learn/sandbox/store"
 )
@@ -125,6 +126,7 @@ func (a *app) runBuild(ctx context.Context, o buildOptions, dir string) error {
 		ContextDir: dir, Dockerfile: dockerfile, Tags: o.tags, BuildArgs: args,
 		Target: o.target, NoCache: o.noCache, NoCacheFilter: o.noCacheFilter,
 		Store: st, Tools: a.toolbox(), Layers: a.layers(st), Progress: pw, HashCache: hashCache,
+		ResolveImage: images.Resolver(st),
 	})
 	// The hash cache only saves time; failing to keep it is not an error.
 	_ = hashCache.Save(cachePath)

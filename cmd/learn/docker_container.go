@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -54,8 +55,10 @@ func (a *app) withRuntime(run func(*runtime.Runtime) error) error {
 
 func (a *app) containerCommands() []*cobra.Command {
 	container := &cobra.Command{Use: "container", Short: "Manage containers", Args: cobra.NoArgs}
-	container.AddCommand(a.psCmd("ls", "list"), a.rmCmd("rm", "remove"), a.logsCmd(), a.runCmd())
-	return []*cobra.Command{a.runCmd(), a.psCmd("ps"), a.logsCmd(), a.rmCmd("rm"), container}
+	container.AddCommand(a.psCmd("ls", "list"), a.rmCmd("rm", "remove"), a.logsCmd(), a.runCmd(),
+		a.startCmd(), a.lifecycleCmd("stop"), a.lifecycleCmd("kill"), a.lifecycleCmd("restart"), a.lifecycleCmd("wait"), a.execCmd())
+	return []*cobra.Command{a.runCmd(), a.psCmd("ps"), a.logsCmd(), a.rmCmd("rm"), a.startCmd(),
+		a.lifecycleCmd("stop"), a.lifecycleCmd("kill"), a.lifecycleCmd("restart"), a.lifecycleCmd("wait"), a.execCmd(), container}
 }
 
 func (a *app) runCmd() *cobra.Command {
@@ -81,6 +84,9 @@ func (a *app) runCmd() *cobra.Command {
 				return err
 			}
 			o.Env = vars
+			if o.Self, err = self(); err != nil {
+				return err
+			}
 			var code int
 			err = a.withRuntime(func(rt *runtime.Runtime) error {
 				var err error
@@ -209,4 +215,147 @@ func (a *app) rmCmd(use string, aliases ...string) *cobra.Command {
 	}
 	cmd.Flags().BoolVarP(&o.Force, "force", "f", false, "force the removal of a running container")
 	return cmd
+}
+
+// self is learn's own command line, for starting a container supervisor:
+// os.Args[0] found on PATH if it has no slash (so it is the same learn).
+func self() ([]string, error) {
+	arg0 := os.Args[0]
+	if !strings.ContainsRune(arg0, filepath.Separator) {
+		p, err := exec.LookPath(arg0)
+		if err != nil {
+			return nil, fmt.Errorf("cannot find learn's own program to supervise the container: %v", err)
+		}
+		arg0 = p
+	}
+	abs, err := filepath.Abs(arg0)
+	if err != nil {
+		return nil, err
+	}
+	return []string{abs}, nil
+}
+
+// shimCmd is the hidden supervisor of a detached container.
+func (a *app) shimCmd() *cobra.Command {
+	return &cobra.Command{
+		Use: runtime.ShimCommand + " ID", Hidden: true, Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rt, err := a.runtime()
+			if err != nil {
+				return err
+			}
+			return rt.Serve(args[0])
+		},
+	}
+}
+
+func (a *app) startCmd() *cobra.Command {
+	var o dockercmd.Lifecycle
+	cmd := &cobra.Command{
+		Use: "start [OPTIONS] CONTAINER [CONTAINER...]", Short: "Start one or more stopped containers",
+		Args: minArgs("start", 1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Names = args
+			var err error
+			if o.Self, err = self(); err != nil {
+				return err
+			}
+			var code int
+			if err := a.withRuntime(func(rt *runtime.Runtime) error {
+				var err error
+				code, err = dockercmd.RunStart(cmd.Context(), a.io, rt, o)
+				return err
+			}); err != nil {
+				return err
+			}
+			if code != 0 {
+				return &exitError{code: code}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVarP(&o.Attach, "attach", "a", false, "attach STDOUT/STDERR and forward signals")
+	return cmd
+}
+
+// lifecycleCmd is stop, kill, restart or wait.
+func (a *app) lifecycleCmd(verb string) *cobra.Command {
+	var o dockercmd.Lifecycle
+	short := map[string]string{
+		"stop": "Stop one or more running containers", "kill": "Kill one or more running containers",
+		"restart": "Restart one or more containers", "wait": "Block until containers stop, then print their exit codes",
+	}[verb]
+	cmd := &cobra.Command{
+		Use: verb + " [OPTIONS] CONTAINER [CONTAINER...]", Short: short, Args: minArgs(verb, 1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Names = args
+			var err error
+			if o.Self, err = self(); err != nil {
+				return err
+			}
+			return a.withRuntime(func(rt *runtime.Runtime) error {
+				switch verb {
+				case "stop":
+					return dockercmd.RunStop(a.io, rt, o)
+				case "kill":
+					return dockercmd.RunKill(a.io, rt, o)
+				case "restart":
+					return dockercmd.RunRestart(a.io, rt, o)
+				}
+				return dockercmd.RunWait(cmd.Context(), a.io, rt, o)
+			})
+		},
+	}
+	if verb == "stop" || verb == "restart" {
+		cmd.Flags().IntVarP(&o.Timeout, "time", "t", 10, "seconds to wait before killing the container")
+	}
+	return cmd
+}
+
+func (a *app) execCmd() *cobra.Command {
+	var o dockercmd.ExecOptions
+	var env []string
+	var tty bool
+	cmd := &cobra.Command{
+		Use: "exec [OPTIONS] CONTAINER COMMAND [ARG...]", Short: "Execute a command in a running container",
+		Args: minArgs("exec", 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Name, o.Argv = args[0], args[1:]
+			vars, err := envFlags(env, nil)
+			if err != nil {
+				return err
+			}
+			o.Env = vars
+			var code int
+			if err := a.withRuntime(func(rt *runtime.Runtime) error {
+				var err error
+				code, err = dockercmd.RunExec(cmd.Context(), a.io, rt, o)
+				return err
+			}); err != nil {
+				return err
+			}
+			if code != 0 {
+				return &exitError{code: code}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.SetInterspersed(false)
+	f.BoolVarP(&o.Stdin, "interactive", "i", false, "keep STDIN open")
+	f.BoolVarP(&tty, "tty", "t", false, "allocate a pseudo-TTY")
+	f.StringVarP(&o.User, "user", "u", "", "username or UID")
+	f.StringVarP(&o.Workdir, "workdir", "w", "", "working directory inside the container")
+	f.StringArrayVarP(&env, "env", "e", nil, "set environment variables")
+	return cmd
+}
+
+// minArgs is docker's "requires at least N argument(s)" usage error.
+func minArgs(verb string, n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < n {
+			return usagef("\"docker %s\" requires at least %d argument", verb, n)
+		}
+		return nil
+	}
 }

@@ -53,6 +53,10 @@ type State struct {
 	ExitCode   int       `json:"ExitCode"`
 	StartedAt  time.Time `json:"StartedAt"`
 	FinishedAt time.Time `json:"FinishedAt"`
+	// Pid is the supervisor process of a detached container.
+	Pid int `json:"Pid"`
+	// Error says why a container stopped abnormally.
+	Error string `json:"Error,omitempty"`
 }
 
 // ShortID is the 12-character ID docker shows.
@@ -82,6 +86,17 @@ func (r *Runtime) load(id string) (*Container, error) {
 	var c Container
 	if err := json.Unmarshal(data, &c); err != nil {
 		return nil, fmt.Errorf("container state %s is damaged: %v", name, err)
+	}
+	// A detached container whose supervisor is gone (killed, machine
+	// restarted) has stopped: say so, as docker does after a daemon crash.
+	if c.State.Running && c.State.Pid > 0 && !alive(c.State.Pid) {
+		c.State.Running = false
+		c.State.Status = "exited"
+		c.State.ExitCode = 137
+		c.State.Error = "the container's supervisor process ended unexpectedly"
+		if c.State.FinishedAt.IsZero() {
+			c.State.FinishedAt = time.Now().UTC()
+		}
 	}
 	return &c, nil
 }

@@ -218,18 +218,26 @@ func (r *Runtime) filesystem(c *Container) (*layerfs.FS, error) {
 	return layerfs.New(lowers...), nil
 }
 
-// Start runs the container in the foreground until its process exits and
-// returns the exit code. Output goes to stdio and to the container's log;
-// the writes it made are kept as a new writable layer.
-func (r *Runtime) Start(ctx context.Context, c *Container, stdio Stdio) (int, error) {
+// process is a container ready to run: its filesystem (image layers, the
+// writable layers of earlier runs, and a fresh top layer), who it runs as,
+// and its environment.
+type process struct {
+	c   *Container
+	fs  *layerfs.FS
+	id  sandbox.Identity
+	env []string
+	dir string
+}
+
+func (r *Runtime) prepare(c *Container) (*process, error) {
 	fsys, err := r.filesystem(c)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	id := sandbox.Root
 	if c.Config.User != "" {
 		if id, err = users.Lookup(fsys.View(sandbox.Root), c.Config.User); err != nil {
-			return 0, fmt.Errorf("unable to find user %s: %v", c.Config.User, err)
+			return nil, fmt.Errorf("unable to find user %s: %v", c.Config.User, err)
 		}
 	}
 	env := append([]string(nil), c.Config.Env...)
@@ -248,46 +256,93 @@ func (r *Runtime) Start(ctx context.Context, c *Container, stdio Stdio) (int, er
 	// The working directory exists before the process starts (runc makes
 	// it as root).
 	if err := fsys.View(sandbox.Root).MkdirAll(dir, 0o755); err != nil {
-		return 0, err
+		return nil, err
 	}
-	logw, err := openLog(filepath.Join(r.dir(c.ID), "container.log"), r.Now)
-	if err != nil {
-		return 0, err
-	}
-	defer logw.Close()
-	c.State = State{Status: "running", Running: true, StartedAt: r.Now().UTC()}
-	if err := r.save(c); err != nil {
-		return 0, err
-	}
+	return &process{c: c, fs: fsys, id: id, env: env, dir: dir}, nil
+}
+
+// shellConfig is how a command runs in the container, as id in dir.
+func (r *Runtime) shellConfig(p *process, id sandbox.Identity, dir string, env []string, stdio Stdio) shell.Config {
 	in := stdio.In
 	if in == nil {
 		in = strings.NewReader("")
 	}
-	code, runErr := shell.Exec(ctx, shell.Config{
-		FS: fsys.View(id), Dir: dir, Env: env, Stdin: in,
-		Stdout: io.MultiWriter(stdio.Out, logw.stream("stdout")),
-		Stderr: io.MultiWriter(stdio.Err, logw.stream("stderr")),
-		Tools:  r.Tools, Hostname: c.Config.Hostname,
-	}, append([]string{c.Path}, c.Args...))
-	if fsys.Changed() {
-		if err := r.keepLayer(c, fsys); err != nil && runErr == nil {
+	return shell.Config{FS: p.fs.View(id), Dir: dir, Env: env, Stdin: in, Stdout: stdio.Out, Stderr: stdio.Err,
+		Tools: r.Tools, Hostname: p.c.Config.Hostname}
+}
+
+// Start runs the container in the foreground until its process exits and
+// returns the exit code. Output goes to stdio and to the container's log;
+// the writes it made are kept as a new writable layer.
+func (r *Runtime) Start(ctx context.Context, c *Container, stdio Stdio) (int, error) {
+	p, err := r.prepare(c)
+	if err != nil {
+		return 0, err
+	}
+	// The pid lets a later learn see that this one died (a closed terminal)
+	// and record the container as stopped.
+	c.State = State{Status: "running", Running: true, StartedAt: r.Now().UTC(), Pid: os.Getpid()}
+	if err := r.save(c); err != nil {
+		return 0, err
+	}
+	code, runErr := r.runMain(ctx, p, stdio)
+	if ctx.Err() != nil {
+		// Interrupted (Ctrl-C): docker passes SIGINT on, and the process
+		// ends with 128+2.
+		code = 130
+	}
+	return code, r.finish(p, code, runErr)
+}
+
+// runMain runs the container's command with its output also in the log.
+func (r *Runtime) runMain(ctx context.Context, p *process, stdio Stdio) (int, error) {
+	logw, err := openLog(filepath.Join(r.dir(p.c.ID), "container.log"), r.Now)
+	if err != nil {
+		return 0, err
+	}
+	defer logw.Close()
+	if stdio.Out == nil {
+		stdio.Out = io.Discard
+	}
+	if stdio.Err == nil {
+		stdio.Err = io.Discard
+	}
+	stdio.Out = io.MultiWriter(stdio.Out, logw.stream("stdout"))
+	stdio.Err = io.MultiWriter(stdio.Err, logw.stream("stderr"))
+	return shell.Exec(ctx, r.shellConfig(p, p.id, p.dir, p.env, stdio), append([]string{p.c.Path}, p.c.Args...))
+}
+
+// finish records how the process ended and keeps its writes; an
+// --rm container is removed instead.
+func (r *Runtime) finish(p *process, code int, runErr error) error {
+	c := p.c
+	if runErr != nil && ctxErr(runErr) {
+		runErr = nil
+	}
+	if p.fs.Changed() {
+		if err := r.keepLayer(c, p.fs); err != nil && runErr == nil {
 			runErr = err
 		}
 	}
 	c.State.Running = false
 	c.State.Status = "exited"
 	c.State.ExitCode = code
+	c.State.Pid = 0
 	c.State.FinishedAt = r.Now().UTC()
 	if c.AutoRemove {
 		if err := os.RemoveAll(r.dir(c.ID)); err != nil && runErr == nil {
 			runErr = err
 		}
-		return code, runErr
+		return runErr
 	}
 	if err := r.save(c); err != nil && runErr == nil {
 		runErr = err
 	}
-	return code, runErr
+	return runErr
+}
+
+func ctxErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // keepLayer writes this run's changes as the container's next writable
