@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/layerlab/learn/dockercmd"
+	"github.com/layerlab/learn/sandbox/python"
 	"github.com/layerlab/learn/sandbox/rootfs"
 	"github.com/layerlab/learn/sandbox/runtime"
 	"github.com/layerlab/learn/sandbox/store"
@@ -20,7 +22,9 @@ import (
 
 // toolbox is every program the sandbox can run.
 func (a *app) toolbox() tools.Registry {
-	return tools.Default()
+	reg := tools.Default()
+	maps.Copy(reg, python.Tools())
+	return reg
 }
 
 // layers is the process's one layer loader, shared by builds and runs.
