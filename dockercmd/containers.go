@@ -136,7 +136,7 @@ func RunPs(ios *iostreams.IOStreams, rt *runtime.Runtime, opts PsOptions) error 
 			ID: id, Image: c.Image, Command: `"` + cmd + `"`,
 			CreatedAt:  time.Unix(c.Created.Unix(), 0).String(),
 			RunningFor: units.HumanDuration(now().UTC().Sub(c.Created)) + " ago",
-			State:      c.State.Status, Status: status(c), Names: c.Name,
+			State:      c.State.Status, Status: status(c), Names: c.Name, Ports: c.PortsString(),
 		})
 	}
 	format := opts.Format
@@ -389,4 +389,149 @@ func containerError(err error) error {
 		return &Error{Msg: "Error response from daemon: " + nf.Error(), cause: err}
 	}
 	return &Error{Msg: "Error response from daemon: " + err.Error(), cause: err}
+}
+
+// ContainerInspect is the daemon's container inspect answer, in the shape
+// docker prints (the fields the sandbox knows).
+type ContainerInspect struct {
+	ID              string                 `json:"Id"`
+	Created         string                 `json:"Created"`
+	Path            string                 `json:"Path"`
+	Args            []string               `json:"Args"`
+	State           containerInspectState  `json:"State"`
+	Image           string                 `json:"Image"`
+	Name            string                 `json:"Name"`
+	RestartCount    int                    `json:"RestartCount"`
+	Driver          string                 `json:"Driver"`
+	Platform        string                 `json:"Platform"`
+	HostConfig      containerHostConfig    `json:"HostConfig"`
+	Config          containerInspectConfig `json:"Config"`
+	NetworkSettings containerNetwork       `json:"NetworkSettings"`
+	Mounts          []any                  `json:"Mounts"`
+}
+
+type containerInspectState struct {
+	Status     string `json:"Status"`
+	Running    bool   `json:"Running"`
+	Paused     bool   `json:"Paused"`
+	Restarting bool   `json:"Restarting"`
+	OOMKilled  bool   `json:"OOMKilled"`
+	Dead       bool   `json:"Dead"`
+	Pid        int    `json:"Pid"`
+	ExitCode   int    `json:"ExitCode"`
+	Error      string `json:"Error"`
+	StartedAt  string `json:"StartedAt"`
+	FinishedAt string `json:"FinishedAt"`
+}
+
+type portBindings map[string][]hostPort
+
+type hostPort struct {
+	HostIP   string `json:"HostIp"`
+	HostPort string `json:"HostPort"`
+}
+
+type containerHostConfig struct {
+	AutoRemove   bool         `json:"AutoRemove"`
+	PortBindings portBindings `json:"PortBindings"`
+}
+
+type containerInspectConfig struct {
+	Hostname     string              `json:"Hostname"`
+	User         string              `json:"User"`
+	Tty          bool                `json:"Tty"`
+	OpenStdin    bool                `json:"OpenStdin"`
+	Env          []string            `json:"Env"`
+	Cmd          []string            `json:"Cmd"`
+	Image        string              `json:"Image"`
+	WorkingDir   string              `json:"WorkingDir"`
+	Entrypoint   []string            `json:"Entrypoint"`
+	ExposedPorts map[string]struct{} `json:"ExposedPorts,omitempty"`
+}
+
+type containerNetwork struct {
+	Ports portBindings `json:"Ports"`
+}
+
+// dockerTime is how inspect prints times; a zero time is docker's zero.
+func dockerTime(t time.Time) string {
+	if t.IsZero() {
+		return "0001-01-01T00:00:00Z"
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// InspectContainer builds docker's inspect record of c.
+func InspectContainer(c *runtime.Container) ContainerInspect {
+	bindings := portBindings{}
+	for _, p := range c.Ports {
+		key := fmt.Sprintf("%d/%s", p.ContainerPort, p.Proto)
+		bindings[key] = append(bindings[key], hostPort{HostIP: p.HostIP, HostPort: fmt.Sprint(p.HostPort)})
+	}
+	running := portBindings{}
+	if c.State.Running {
+		running = bindings
+	}
+	return ContainerInspect{
+		ID: c.ID, Created: dockerTime(c.Created), Path: c.Path, Args: append([]string{}, c.Args...),
+		State: containerInspectState{Status: c.State.Status, Running: c.State.Running, Pid: c.State.Pid, ExitCode: c.State.ExitCode,
+			Error: c.State.Error, StartedAt: dockerTime(c.State.StartedAt), FinishedAt: dockerTime(c.State.FinishedAt)},
+		Image: c.ImageID.String(), Name: "/" + c.Name, Driver: "overlay2", Platform: "linux",
+		HostConfig: containerHostConfig{AutoRemove: c.AutoRemove, PortBindings: bindings},
+		Config: containerInspectConfig{Hostname: c.Config.Hostname, User: c.Config.User, Tty: c.Config.Tty, OpenStdin: c.Config.OpenStdin,
+			Env: c.Config.Env, Cmd: c.Config.Cmd, Image: c.Image, WorkingDir: c.Config.WorkingDir, Entrypoint: c.Config.Entrypoint},
+		NetworkSettings: containerNetwork{Ports: running},
+		Mounts:          []any{},
+	}
+}
+
+// ContainerFinder is InspectOptions.Containers for a runtime.
+func ContainerFinder(rt *runtime.Runtime) func(string) (any, bool) {
+	return func(name string) (any, bool) {
+		c, err := rt.Get(name)
+		if err != nil {
+			return nil, false
+		}
+		return InspectContainer(c), true
+	}
+}
+
+// RunPort lists a container's published ports as docker port does.
+func RunPort(ios *iostreams.IOStreams, rt *runtime.Runtime, name, filter string) error {
+	c, err := rt.Get(name)
+	if err != nil {
+		return containerError(err)
+	}
+	found := false
+	for _, p := range c.Ports {
+		key := fmt.Sprintf("%d/%s", p.ContainerPort, p.Proto)
+		if filter != "" && filter != key && filter != fmt.Sprint(p.ContainerPort) {
+			continue
+		}
+		found = true
+		if filter == "" {
+			fmt.Fprintf(ios.Out, "%s -> %s:%d\n", key, orAny(p.HostIP), p.HostPort)
+		} else {
+			fmt.Fprintf(ios.Out, "%s:%d\n", orAny(p.HostIP), p.HostPort)
+		}
+	}
+	if filter != "" && !found {
+		return &Error{Msg: fmt.Sprintf("Error: No public port '%s' published for %s", filter, name)}
+	}
+	return nil
+}
+
+func orAny(ip string) string {
+	if ip == "" {
+		return "0.0.0.0"
+	}
+	return ip
+}
+
+// RunRename renames a container.
+func RunRename(rt *runtime.Runtime, oldName, newName string) error {
+	if err := rt.Rename(oldName, newName); err != nil {
+		return containerError(err)
+	}
+	return nil
 }

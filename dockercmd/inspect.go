@@ -23,6 +23,9 @@ type InspectOptions struct {
 	// changes the wording of "not found" the way docker's does.
 	Type   string
 	Object bool
+	// Containers, when set, finds a container's inspect record; docker
+	// inspect without --type looks at containers first.
+	Containers func(name string) (any, bool)
 }
 
 var inspectTypes = []string{"config", "container", "image", "network", "node", "plugin", "secret", "service", "task", "volume"}
@@ -125,12 +128,17 @@ func RunInspect(io *iostreams.IOStreams, st *store.Store, opts InspectOptions) e
 	var raws [][]byte
 	var lines bytes.Buffer
 	for _, name := range opts.Names {
-		img, err := lookupForInspect(st, opts, name)
-		if err != nil {
-			errs = append(errs, err)
-			continue
+		var rec any
+		if c, ok := findContainer(opts, name); ok {
+			rec = c
+		} else {
+			img, err := lookupForInspect(st, opts, name)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			rec = InspectImage(img)
 		}
-		rec := InspectImage(img)
 		raw, err := json.Marshal(rec)
 		if err != nil {
 			return err
@@ -166,6 +174,13 @@ func RunInspect(io *iostreams.IOStreams, st *store.Store, opts InspectOptions) e
 	return joinErrors(errs)
 }
 
+func findContainer(opts InspectOptions, name string) (any, bool) {
+	if opts.Containers == nil || opts.Type != "" && opts.Type != "container" {
+		return nil, false
+	}
+	return opts.Containers(name)
+}
+
 func lookupForInspect(st *store.Store, opts InspectOptions, name string) (*store.Image, error) {
 	if opts.Object && opts.Type != "" && opts.Type != "image" {
 		// Only images live in this store so far; other objects are not found.
@@ -186,7 +201,7 @@ func lookupForInspect(st *store.Store, opts InspectOptions, name string) (*store
 
 // execInspectTemplate runs the template on the typed record, then, as
 // docker does, on the raw JSON (so lower-case keys and map access work).
-func execInspectTemplate(out *bytes.Buffer, tmpl *template.Template, rec ImageInspect, raw []byte) error {
+func execInspectTemplate(out *bytes.Buffer, tmpl *template.Template, rec any, raw []byte) error {
 	var buf bytes.Buffer
 	if err := tmpl.Execute(&buf, rec); err == nil {
 		out.Write(buf.Bytes())

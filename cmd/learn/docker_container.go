@@ -59,15 +59,16 @@ func (a *app) withRuntime(run func(*runtime.Runtime) error) error {
 
 func (a *app) containerCommands() []*cobra.Command {
 	container := &cobra.Command{Use: "container", Short: "Manage containers", Args: cobra.NoArgs}
-	container.AddCommand(a.psCmd("ls", "list"), a.rmCmd("rm", "remove"), a.logsCmd(), a.runCmd(),
+	container.AddCommand(a.portCmd(), a.renameCmd(), a.containerInspectCmd(), a.psCmd("ls", "list"), a.rmCmd("rm", "remove"), a.logsCmd(), a.runCmd(),
 		a.startCmd(), a.lifecycleCmd("stop"), a.lifecycleCmd("kill"), a.lifecycleCmd("restart"), a.lifecycleCmd("wait"), a.execCmd())
 	return []*cobra.Command{a.runCmd(), a.psCmd("ps"), a.logsCmd(), a.rmCmd("rm"), a.startCmd(),
-		a.lifecycleCmd("stop"), a.lifecycleCmd("kill"), a.lifecycleCmd("restart"), a.lifecycleCmd("wait"), a.execCmd(), container}
+		a.lifecycleCmd("stop"), a.lifecycleCmd("kill"), a.lifecycleCmd("restart"), a.lifecycleCmd("wait"), a.execCmd(),
+		a.portCmd(), a.renameCmd(), container}
 }
 
 func (a *app) runCmd() *cobra.Command {
 	var o dockercmd.RunOptions
-	var env, envFiles []string
+	var env, envFiles, publish []string
 	var entrypoint string
 	cmd := &cobra.Command{
 		Use:   "run [OPTIONS] IMAGE [COMMAND] [ARG...]",
@@ -88,6 +89,13 @@ func (a *app) runCmd() *cobra.Command {
 				return err
 			}
 			o.Env = vars
+			for _, p := range publish {
+				b, err := runtime.ParsePort(p)
+				if err != nil {
+					return usagef("invalid argument %q for \"-p, --publish\" flag: %v", p, err)
+				}
+				o.Ports = append(o.Ports, b)
+			}
 			if o.Self, err = self(); err != nil {
 				return err
 			}
@@ -118,6 +126,8 @@ func (a *app) runCmd() *cobra.Command {
 	f.StringVarP(&o.User, "user", "u", "", "username or UID (format: <name|uid>[:<group|gid>])")
 	f.StringVar(&entrypoint, "entrypoint", "", "overwrite the default ENTRYPOINT of the image")
 	f.StringVar(&o.Hostname, "hostname", "", "container host name")
+	f.StringArrayVarP(&publish, "publish", "p", nil, "publish a container's port(s) to the host ([IP:]HOST:CONTAINER[/PROTO])")
+	f.BoolVarP(&o.PublishAll, "publish-all", "P", false, "publish all exposed ports to random ports")
 	f.BoolVarP(&o.Interactive, "interactive", "i", false, "keep STDIN open")
 	f.BoolVarP(&o.Tty, "tty", "t", false, "allocate a pseudo-TTY")
 	return cmd
@@ -362,4 +372,46 @@ func minArgs(verb string, n int) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+func (a *app) portCmd() *cobra.Command {
+	return &cobra.Command{
+		Use: "port CONTAINER [PRIVATE_PORT[/PROTO]]", Short: "List port mappings for the container",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) < 1 || len(args) > 2 {
+				return usagef("\"docker port\" requires at least 1 and at most 2 arguments")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			filter := ""
+			if len(args) == 2 {
+				filter = args[1]
+			}
+			return a.withRuntime(func(rt *runtime.Runtime) error { return dockercmd.RunPort(a.io, rt, args[0], filter) })
+		},
+	}
+}
+
+func (a *app) renameCmd() *cobra.Command {
+	return &cobra.Command{
+		Use: "rename CONTAINER NEW_NAME", Short: "Rename a container",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 2 {
+				return usagef("\"docker rename\" requires exactly 2 arguments")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withRuntime(func(rt *runtime.Runtime) error { return dockercmd.RunRename(rt, args[0], args[1]) })
+		},
+	}
+}
+
+// containerInspectCmd is `docker container inspect`: containers only.
+func (a *app) containerInspectCmd() *cobra.Command {
+	cmd := a.inspectCmd(true)
+	cmd.Short = "Display detailed information on one or more containers"
+	cmd.Flags().Lookup("type").Value.Set("container")
+	return cmd
 }

@@ -120,6 +120,13 @@ func (a *app) inspectCmd(object bool) *cobra.Command {
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Names = args
+			if object {
+				rt, err := a.runtime()
+				if err != nil {
+					return err
+				}
+				opts.Containers = dockercmd.ContainerFinder(rt)
+			}
 			return a.withStore(func(st *store.Store) error { return dockercmd.RunInspect(a.io, st, opts) })
 		},
 		DisableFlagsInUseLine: true,

@@ -31,6 +31,8 @@ type Container struct {
 	AutoRemove bool `json:"AutoRemove"`
 	// Layers counts the writable layers written by earlier runs.
 	Layers int `json:"Layers"`
+	// Ports are the published ports (-p, -P).
+	Ports []PortBinding `json:"Ports,omitempty"`
 }
 
 // Config is the container's own configuration after image defaults and
@@ -158,4 +160,25 @@ func (r *Runtime) Get(name string) (*Container, error) {
 	default:
 		return nil, fmt.Errorf("multiple IDs found with provided prefix: %s", name)
 	}
+}
+
+// Rename gives a container a new name, which must be free.
+func (r *Runtime) Rename(oldName, newName string) error {
+	if !validName.MatchString(newName) {
+		return fmt.Errorf("Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", newName)
+	}
+	unlock, err := atomicfile.Lock(filepath.Join(r.root, "lock"))
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	c, err := r.Get(oldName)
+	if err != nil {
+		return err
+	}
+	if other, err := r.Get(newName); err == nil && other.Name == newName {
+		return fmt.Errorf("Error when allocating new name: %v", &ConflictError{Name: newName, ID: other.ID})
+	}
+	c.Name = newName
+	return r.save(c)
 }

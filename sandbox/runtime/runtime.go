@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -79,6 +80,8 @@ type CreateOptions struct {
 	AutoRemove bool
 	Tty        bool
 	OpenStdin  bool
+	Ports      []PortBinding
+	PublishAll bool // -P: every EXPOSEd port on a free host port
 }
 
 var validName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]+$`)
@@ -153,6 +156,20 @@ func (r *Runtime) Create(opt CreateOptions, img *store.Image) (*Container, error
 	}
 	if opt.WorkingDir != "" {
 		c.Config.WorkingDir = opt.WorkingDir
+	}
+	c.Ports = append(c.Ports, opt.Ports...)
+	if opt.PublishAll {
+		var exposed []string
+		for p := range cfg.ExposedPorts {
+			exposed = append(exposed, p)
+		}
+		sort.Strings(exposed)
+		for _, e := range exposed {
+			b, err := ParsePort(e)
+			if err == nil {
+				c.Ports = append(c.Ports, b)
+			}
+		}
 	}
 	c.State.Status = "created"
 	if err := os.MkdirAll(r.dir(c.ID), 0o755); err != nil {
@@ -279,6 +296,9 @@ func (r *Runtime) Start(ctx context.Context, c *Container, stdio Stdio) (int, er
 	if err != nil {
 		return 0, err
 	}
+	if err := r.allocatePorts(c); err != nil {
+		return 0, err
+	}
 	// The pid lets a later learn see that this one died (a closed terminal)
 	// and record the container as stopped.
 	c.State = State{Status: "running", Running: true, StartedAt: r.Now().UTC(), Pid: os.Getpid()}
@@ -334,6 +354,10 @@ func (r *Runtime) finish(p *process, code int, runErr error) error {
 			runErr = err
 		}
 		return runErr
+	}
+	// A rename while it ran is kept.
+	if cur, err := r.load(c.ID); err == nil {
+		c.Name = cur.Name
 	}
 	if err := r.save(c); err != nil && runErr == nil {
 		runErr = err

@@ -106,6 +106,11 @@ func (r *Runtime) Serve(id string) error {
 		r.save(c)
 		return err
 	}
+	if err := r.allocatePorts(c); err != nil {
+		c.State = State{Status: "exited", ExitCode: 128, Error: err.Error(), FinishedAt: r.Now().UTC()}
+		r.save(c)
+		return err
+	}
 	sock := socketPath(id)
 	os.Remove(sock)
 	ln, err := net.Listen("unix", sock)
