@@ -103,7 +103,14 @@ const defaultPsTable = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}
 func status(c *runtime.Container) string {
 	switch c.State.Status {
 	case "running":
-		return "Up " + units.HumanDuration(now().UTC().Sub(c.State.StartedAt))
+		up := "Up " + units.HumanDuration(now().UTC().Sub(c.State.StartedAt))
+		if h := c.State.Health; h != nil {
+			if h.Status == "starting" {
+				return up + " (health: starting)"
+			}
+			return up + " (" + h.Status + ")"
+		}
+		return up
 	case "exited":
 		return fmt.Sprintf("Exited (%d) %s ago", c.State.ExitCode, units.HumanDuration(now().UTC().Sub(c.State.FinishedAt)))
 	}
@@ -411,17 +418,18 @@ type ContainerInspect struct {
 }
 
 type containerInspectState struct {
-	Status     string `json:"Status"`
-	Running    bool   `json:"Running"`
-	Paused     bool   `json:"Paused"`
-	Restarting bool   `json:"Restarting"`
-	OOMKilled  bool   `json:"OOMKilled"`
-	Dead       bool   `json:"Dead"`
-	Pid        int    `json:"Pid"`
-	ExitCode   int    `json:"ExitCode"`
-	Error      string `json:"Error"`
-	StartedAt  string `json:"StartedAt"`
-	FinishedAt string `json:"FinishedAt"`
+	Health     *runtime.Health `json:"Health,omitempty"`
+	Status     string          `json:"Status"`
+	Running    bool            `json:"Running"`
+	Paused     bool            `json:"Paused"`
+	Restarting bool            `json:"Restarting"`
+	OOMKilled  bool            `json:"OOMKilled"`
+	Dead       bool            `json:"Dead"`
+	Pid        int             `json:"Pid"`
+	ExitCode   int             `json:"ExitCode"`
+	Error      string          `json:"Error"`
+	StartedAt  string          `json:"StartedAt"`
+	FinishedAt string          `json:"FinishedAt"`
 }
 
 type portBindings map[string][]hostPort
@@ -474,7 +482,7 @@ func InspectContainer(c *runtime.Container) ContainerInspect {
 	}
 	return ContainerInspect{
 		ID: c.ID, Created: dockerTime(c.Created), Path: c.Path, Args: append([]string{}, c.Args...),
-		State: containerInspectState{Status: c.State.Status, Running: c.State.Running, Pid: c.State.Pid, ExitCode: c.State.ExitCode,
+		State: containerInspectState{Health: c.State.Health, Status: c.State.Status, Running: c.State.Running, Pid: c.State.Pid, ExitCode: c.State.ExitCode,
 			Error: c.State.Error, StartedAt: dockerTime(c.State.StartedAt), FinishedAt: dockerTime(c.State.FinishedAt)},
 		Image: c.ImageID.String(), Name: "/" + c.Name, Driver: "overlay2", Platform: "linux",
 		HostConfig: containerHostConfig{AutoRemove: c.AutoRemove, PortBindings: bindings},

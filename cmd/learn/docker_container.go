@@ -70,6 +70,8 @@ func (a *app) runCmd() *cobra.Command {
 	var o dockercmd.RunOptions
 	var env, envFiles, publish []string
 	var entrypoint string
+	var health runtime.Healthcheck
+	var healthCmd string
 	cmd := &cobra.Command{
 		Use:   "run [OPTIONS] IMAGE [COMMAND] [ARG...]",
 		Short: "Create and run a new container from an image",
@@ -95,6 +97,12 @@ func (a *app) runCmd() *cobra.Command {
 					return usagef("invalid argument %q for \"-p, --publish\" flag: %v", p, err)
 				}
 				o.Ports = append(o.Ports, b)
+			}
+			if healthCmd != "" || cmd.Flags().Changed("health-interval") || cmd.Flags().Changed("health-retries") {
+				if healthCmd != "" {
+					health.Test = []string{"CMD-SHELL", healthCmd}
+				}
+				o.Health = &health
 			}
 			if o.Self, err = self(); err != nil {
 				return err
@@ -128,6 +136,12 @@ func (a *app) runCmd() *cobra.Command {
 	f.StringVar(&o.Hostname, "hostname", "", "container host name")
 	f.StringArrayVarP(&publish, "publish", "p", nil, "publish a container's port(s) to the host ([IP:]HOST:CONTAINER[/PROTO])")
 	f.BoolVarP(&o.PublishAll, "publish-all", "P", false, "publish all exposed ports to random ports")
+	f.StringVar(&healthCmd, "health-cmd", "", "command to run to check health")
+	f.DurationVar(&health.Interval, "health-interval", 0, "time between running the check (ms|s|m|h)")
+	f.DurationVar(&health.Timeout, "health-timeout", 0, "maximum time to allow one check to run (ms|s|m|h)")
+	f.DurationVar(&health.StartPeriod, "health-start-period", 0, "start period for the container to initialize (ms|s|m|h)")
+	f.IntVar(&health.Retries, "health-retries", 0, "consecutive failures needed to report unhealthy")
+	f.BoolVar(&o.NoHealthcheck, "no-healthcheck", false, "disable any container-specified HEALTHCHECK")
 	f.BoolVarP(&o.Interactive, "interactive", "i", false, "keep STDIN open")
 	f.BoolVarP(&o.Tty, "tty", "t", false, "allocate a pseudo-TTY")
 	return cmd

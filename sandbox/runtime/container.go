@@ -46,6 +46,8 @@ type Config struct {
 	WorkingDir string   `json:"WorkingDir"`
 	Tty        bool     `json:"Tty"`
 	OpenStdin  bool     `json:"OpenStdin"`
+	// Healthcheck is the image's HEALTHCHECK or the --health-* flags.
+	Healthcheck *Healthcheck `json:"Healthcheck,omitempty"`
 }
 
 // State is where a container is in its life.
@@ -59,6 +61,8 @@ type State struct {
 	Pid int `json:"Pid"`
 	// Error says why a container stopped abnormally.
 	Error string `json:"Error,omitempty"`
+	// Health is set while a container with a health check runs.
+	Health *Health `json:"Health,omitempty"`
 }
 
 // ShortID is the 12-character ID docker shows.

@@ -82,6 +82,10 @@ type CreateOptions struct {
 	OpenStdin  bool
 	Ports      []PortBinding
 	PublishAll bool // -P: every EXPOSEd port on a free host port
+	// Health replaces the image's HEALTHCHECK (--health-*); NoHealthcheck
+	// disables it.
+	Health        *Healthcheck
+	NoHealthcheck bool
 }
 
 var validName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]+$`)
@@ -156,6 +160,15 @@ func (r *Runtime) Create(opt CreateOptions, img *store.Image) (*Container, error
 	}
 	if opt.WorkingDir != "" {
 		c.Config.WorkingDir = opt.WorkingDir
+	}
+	if hc := cfg.Healthcheck; hc != nil {
+		c.Config.Healthcheck = &Healthcheck{Test: hc.Test, Interval: hc.Interval, Timeout: hc.Timeout, StartPeriod: hc.StartPeriod, Retries: hc.Retries}
+	}
+	if opt.Health != nil {
+		c.Config.Healthcheck = opt.Health
+	}
+	if opt.NoHealthcheck {
+		c.Config.Healthcheck = nil
 	}
 	c.Ports = append(c.Ports, opt.Ports...)
 	if opt.PublishAll {

@@ -126,14 +126,16 @@ func (r *Runtime) Serve(id string) error {
 		return err
 	}
 	go s.accept(ln)
+	go s.monitor(ctx)
 	code, runErr := r.runMain(ctx, p, Stdio{})
 	s.mu.Lock()
 	if s.killed {
 		// SIGKILL's status, as docker reports a container it had to kill.
 		code = 137
 	}
-	s.mu.Unlock()
+	c.State.Health = nil // a stopped container has no health
 	err = r.finish(p, code, runErr)
+	s.mu.Unlock()
 	s.exit = code
 	close(s.done)
 	ln.Close()
