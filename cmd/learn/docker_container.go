@@ -272,7 +272,7 @@ func (a *app) shimCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return rt.Serve(args[0])
+			return rt.Serve(cmd.Context(), args[0])
 		},
 	}
 }

@@ -95,7 +95,9 @@ func socketPath(id string) string {
 
 // Serve is the supervisor's main: it runs container id until its process
 // ends or it is stopped, serving requests meanwhile.
-func (r *Runtime) Serve(id string) error {
+// A signal to the supervisor (signals cancels sig) ends the container as
+// a kill would, and its state is recorded.
+func (r *Runtime) Serve(sig context.Context, id string) error {
 	c, err := r.load(id)
 	if err != nil {
 		return err
@@ -127,6 +129,14 @@ func (r *Runtime) Serve(id string) error {
 	}
 	go s.accept(ln)
 	go s.monitor(ctx)
+	go s.watchState(ctx)
+	go func() {
+		select {
+		case <-sig.Done():
+			s.kill()
+		case <-ctx.Done():
+		}
+	}()
 	code, runErr := r.runMain(ctx, p, Stdio{})
 	s.mu.Lock()
 	if s.killed {
@@ -134,6 +144,10 @@ func (r *Runtime) Serve(id string) error {
 		code = 137
 	}
 	c.State.Health = nil // a stopped container has no health
+	if s.gone {
+		s.mu.Unlock()
+		return nil
+	}
 	err = r.finish(p, code, runErr)
 	s.mu.Unlock()
 	s.exit = code
@@ -152,7 +166,26 @@ type shim struct {
 	exit    int
 	mu      sync.Mutex
 	killed  bool
+	gone    bool // the state folder was removed: record nothing
 	clients sync.WaitGroup
+}
+
+// watchState ends the container when its state folder is gone (LEARN_HOME
+// deleted, a test's work folder cleaned up): nothing could ever stop it
+// otherwise.
+func (s *shim) watchState(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Second):
+		}
+		if _, err := os.Stat(s.r.dir(s.p.c.ID)); errors.Is(err, os.ErrNotExist) {
+			s.gone = true
+			s.kill()
+			return
+		}
+	}
 }
 
 func (s *shim) accept(ln net.Listener) {
