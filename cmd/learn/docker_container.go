@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/layerlab/learn/dockercmd"
+	"github.com/layerlab/learn/sandbox/images"
 	"github.com/layerlab/learn/sandbox/python"
 	"github.com/layerlab/learn/sandbox/rootfs"
 	"github.com/layerlab/learn/sandbox/runtime"
@@ -30,7 +31,8 @@ func (a *app) toolbox() tools.Registry {
 // layers is the process's one layer loader, shared by builds and runs.
 func (a *app) layers(st *store.Store) *rootfs.Loader {
 	if a.loader == nil {
-		a.loader = &rootfs.Loader{Store: st}
+		// Catalogue layers are built from their recipes, not parsed from tar.
+		a.loader = &rootfs.Loader{Store: st, Source: images.LoadLayer}
 	}
 	return a.loader
 }
@@ -147,9 +149,9 @@ func (a *app) runCmd() *cobra.Command {
 	return cmd
 }
 
-// resolver finds images for run: the store first; the offline catalogue
-// plugs in here.
-func (a *app) resolver(st *store.Store) dockercmd.Resolver { return st.Image }
+// resolver finds images for run: the store first, then the offline
+// catalogue (which records the image as pulled).
+func (a *app) resolver(st *store.Store) dockercmd.Resolver { return images.Resolver(st) }
 
 // envFlags reads -e and --env-file as docker does: KEY=VALUE, or a bare
 // KEY taken from learn's own environment when set there.

@@ -14,7 +14,7 @@ import (
 	"github.com/layerlab/learn/sandbox/tools"
 )
 
-func newRuntime(t *testing.T) (*runtime.Runtime, *store.Image) {
+func newRuntime(t testing.TB) (*runtime.Runtime, *store.Image) {
 	t.Helper()
 	st, err := store.Open(t.TempDir())
 	if err != nil {
@@ -35,7 +35,7 @@ func newRuntime(t *testing.T) (*runtime.Runtime, *store.Image) {
 	return rt, img
 }
 
-func start(t *testing.T, rt *runtime.Runtime, c *runtime.Container) (int, string) {
+func start(t testing.TB, rt *runtime.Runtime, c *runtime.Container) (int, string) {
 	t.Helper()
 	var out bytes.Buffer
 	code, err := rt.Start(context.Background(), c, runtime.Stdio{Out: &out, Err: &out})

@@ -29,6 +29,10 @@ type layerMeta struct {
 	Size int64 `json:"size"`
 	// TarSize is the length of the blob (the manifest's descriptor size).
 	TarSize int64 `json:"tarSize"`
+	// Generator and Recipe are set for a layer kept without a blob: its
+	// tar is produced on demand (see PutGeneratedLayer).
+	Generator string `json:"generator,omitempty"`
+	Recipe    string `json:"recipe,omitempty"`
 }
 
 // putBlob streams r into a temporary file while hashing it, checks the
@@ -132,13 +136,20 @@ func (s *Store) PutLayerFunc(r io.Reader, want v1.Hash, check func(*tar.Header) 
 // HasLayer reports whether the layer's blob is in the store.
 func (s *Store) HasLayer(diffID v1.Hash) bool {
 	_, err := os.Stat(s.blobPath(diffID))
-	return err == nil
+	if err != nil {
+		_, gen := s.generatedMeta(diffID)
+		return gen
+	}
+	return true
 }
 
 // OpenLayer opens a stored layer's tar stream.
 func (s *Store) OpenLayer(diffID v1.Hash) (io.ReadCloser, error) {
 	f, err := os.Open(s.blobPath(diffID))
 	if errors.Is(err, fs.ErrNotExist) {
+		if m, ok := s.generatedMeta(diffID); ok {
+			return s.openGenerated(m)
+		}
 		return nil, fmt.Errorf("layer %s is not in the image store", diffID)
 	}
 	return f, err
@@ -179,6 +190,9 @@ func (s *Store) readBlob(h v1.Hash) ([]byte, error) {
 func (s *Store) OpenBlob(h v1.Hash) (io.ReadCloser, error) {
 	f, err := os.Open(s.blobPath(h))
 	if errors.Is(err, fs.ErrNotExist) {
+		if m, ok := s.generatedMeta(h); ok {
+			return s.materialise(h, m)
+		}
 		return nil, fmt.Errorf("blob %s is missing from the image store", h)
 	}
 	return f, err

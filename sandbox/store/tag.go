@@ -239,7 +239,8 @@ func (s *Store) collect(candidates []v1.Hash) int64 {
 		if err == nil {
 			reclaimed += m.Size
 		}
-		if os.Remove(s.blobPath(l)) == nil {
+		// A generated layer has no blob: its record is all there is.
+		if os.Remove(s.blobPath(l)) == nil || err == nil && m.Generator != "" {
 			os.Remove(s.path("layers", l.Hex+".json"))
 		}
 	}
