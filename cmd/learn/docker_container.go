@@ -14,6 +14,7 @@ import (
 
 	"github.com/layerlab/learn/dockercmd"
 	"github.com/layerlab/learn/sandbox/images"
+	"github.com/layerlab/learn/sandbox/pkgs"
 	"github.com/layerlab/learn/sandbox/python"
 	"github.com/layerlab/learn/sandbox/rootfs"
 	"github.com/layerlab/learn/sandbox/runtime"
@@ -25,6 +26,7 @@ import (
 func (a *app) toolbox() tools.Registry {
 	reg := tools.Default()
 	maps.Copy(reg, python.Tools())
+	maps.Copy(reg, pkgs.Tools())
 	return reg
 }
 

@@ -150,7 +150,11 @@ func (m *mirror) fill(c string) error {
 	if err != nil {
 		return err
 	}
-	_, err = io.Copy(dst, src)
+	zw := &zeroWatch{w: dst, zero: true}
+	_, err = io.Copy(zw, src)
+	if err == nil && zw.zero && zw.n > 0 {
+		err = m.modelledContent(c, dst)
+	}
 	if cerr := dst.Close(); err == nil {
 		err = cerr
 	}
@@ -159,6 +163,54 @@ func (m *mirror) fill(c string) error {
 	}
 	m.filled[c] = true
 	return os.Chtimes(h, fi.ModTime(), fi.ModTime())
+}
+
+// modelledContent replaces an all-zero file with the host's file of the
+// same path. The image catalogue and package managers model the bulk of an
+// image as zero-filled files of realistic size; a program that reads one
+// (pytz parsing /usr/share/zoneinfo/zone1970.tab) gets the host's real
+// copy instead, as it gets the host's Python modules. Files the container
+// wrote itself are never all zeros in practice, and when the host has no
+// such file the zeros stay.
+func (m *mirror) modelledContent(c string, dst *os.File) error {
+	fi, err := os.Stat(c)
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil
+	}
+	src, err := os.Open(c)
+	if err != nil {
+		return nil
+	}
+	defer src.Close()
+	if _, err := dst.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	if err := dst.Truncate(0); err != nil {
+		return err
+	}
+	_, err = io.Copy(dst, src)
+	return err
+}
+
+// zeroWatch notes whether everything written through it was zero bytes.
+type zeroWatch struct {
+	w    io.Writer
+	n    int64
+	zero bool
+}
+
+func (z *zeroWatch) Write(p []byte) (int, error) {
+	if z.zero {
+		for _, b := range p {
+			if b != 0 {
+				z.zero = false
+				break
+			}
+		}
+	}
+	n, err := z.w.Write(p)
+	z.n += int64(n)
+	return n, err
 }
 
 // errLoop is ELOOP: too many symlinks while resolving.
