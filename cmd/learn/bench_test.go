@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/layerlab/learn/iostreams"
@@ -43,6 +45,43 @@ func BenchmarkCommands(b *testing.B) {
 					b.Fatalf("%s: exit %d", cmd, code)
 				}
 			}
+		}
+	})
+}
+
+// BenchmarkPipelineBuild builds the seeds' pipeline (FROM
+// python:3.14-slim, pip install pandas) end to end through the CLI: cold
+// (build cache pruned each time) and warm (a no-op rebuild).
+func BenchmarkPipelineBuild(b *testing.B) {
+	b.Setenv("LEARN_HOME", b.TempDir())
+	dir := b.TempDir()
+	files := map[string]string{
+		"Dockerfile":       "FROM python:3.14-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY src/ ./src/\nCMD [\"python\", \"src/pipeline.py\"]\n",
+		"requirements.txt": "pandas==2.3.3\n",
+		"src/pipeline.py":  "import pandas as pd\nprint(pd.DataFrame({'A': [1, 2], 'B': [3, 4]}))\n",
+	}
+	for name, data := range files {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte(data), 0o644)
+	}
+	build := func(b *testing.B) {
+		io, _, _, errOut := iostreams.Test()
+		if code := run([]string{"docker", "build", "-q", "-t", "pipeline", dir}, io); code != 0 {
+			b.Fatalf("build failed: %s", errOut)
+		}
+	}
+	build(b) // pulls the base image once
+	b.Run("cold", func(b *testing.B) {
+		for b.Loop() {
+			io, _, _, _ := iostreams.Test()
+			run([]string{"docker", "builder", "prune", "-a", "-f"}, io)
+			build(b)
+		}
+	})
+	b.Run("warm", func(b *testing.B) {
+		for b.Loop() {
+			build(b)
 		}
 	})
 }
