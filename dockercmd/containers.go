@@ -366,8 +366,9 @@ func RunExec(ctx context.Context, ios *iostreams.IOStreams, rt *runtime.Runtime,
 
 // RmOptions are `docker rm` flags.
 type RmOptions struct {
-	Names []string
-	Force bool
+	Names   []string
+	Force   bool
+	Volumes bool // -v: remove anonymous volumes too
 }
 
 // RunRm removes containers, printing each name as given.
@@ -380,7 +381,7 @@ func RunRm(ios *iostreams.IOStreams, rt *runtime.Runtime, opts RmOptions) error 
 				continue
 			}
 		}
-		if _, err := rt.Remove(n, opts.Force); err != nil {
+		if _, err := rt.Remove(n, opts.Force, opts.Volumes); err != nil {
 			errs = append(errs, containerError(err))
 			continue
 		}
@@ -414,7 +415,7 @@ type ContainerInspect struct {
 	HostConfig      containerHostConfig    `json:"HostConfig"`
 	Config          containerInspectConfig `json:"Config"`
 	NetworkSettings containerNetwork       `json:"NetworkSettings"`
-	Mounts          []any                  `json:"Mounts"`
+	Mounts          []mountInspect         `json:"Mounts"`
 }
 
 type containerInspectState struct {
@@ -489,7 +490,7 @@ func InspectContainer(c *runtime.Container) ContainerInspect {
 		Config: containerInspectConfig{Hostname: c.Config.Hostname, User: c.Config.User, Tty: c.Config.Tty, OpenStdin: c.Config.OpenStdin,
 			Env: c.Config.Env, Cmd: c.Config.Cmd, Image: c.Image, WorkingDir: c.Config.WorkingDir, Entrypoint: c.Config.Entrypoint},
 		NetworkSettings: containerNetwork{Ports: running},
-		Mounts:          []any{},
+		Mounts:          inspectMounts(c),
 	}
 }
 
@@ -542,4 +543,32 @@ func RunRename(rt *runtime.Runtime, oldName, newName string) error {
 		return containerError(err)
 	}
 	return nil
+}
+
+type mountInspect struct {
+	Type        string `json:"Type"`
+	Name        string `json:"Name,omitempty"`
+	Source      string `json:"Source"`
+	Destination string `json:"Destination"`
+	Driver      string `json:"Driver,omitempty"`
+	Mode        string `json:"Mode"`
+	RW          bool   `json:"RW"`
+	Propagation string `json:"Propagation"`
+}
+
+func inspectMounts(c *runtime.Container) []mountInspect {
+	out := []mountInspect{}
+	for _, m := range c.Mounts {
+		mi := mountInspect{Type: m.Type, Name: m.Name, Source: m.Source, Destination: m.Destination, RW: m.RW}
+		if m.Type == "volume" {
+			mi.Driver = "local"
+		} else {
+			mi.Propagation = "rprivate"
+		}
+		if !m.RW {
+			mi.Mode = "ro"
+		}
+		out = append(out, mi)
+	}
+	return out
 }

@@ -67,12 +67,12 @@ func (a *app) containerCommands() []*cobra.Command {
 		a.startCmd(), a.lifecycleCmd("stop"), a.lifecycleCmd("kill"), a.lifecycleCmd("restart"), a.lifecycleCmd("wait"), a.execCmd())
 	return []*cobra.Command{a.runCmd(), a.psCmd("ps"), a.logsCmd(), a.rmCmd("rm"), a.startCmd(),
 		a.lifecycleCmd("stop"), a.lifecycleCmd("kill"), a.lifecycleCmd("restart"), a.lifecycleCmd("wait"), a.execCmd(),
-		a.portCmd(), a.renameCmd(), container}
+		a.portCmd(), a.renameCmd(), a.volumeCmd(), container}
 }
 
 func (a *app) runCmd() *cobra.Command {
 	var o dockercmd.RunOptions
-	var env, envFiles, publish []string
+	var env, envFiles, publish, volumes, mounts []string
 	var entrypoint string
 	var health runtime.Healthcheck
 	var healthCmd string
@@ -101,6 +101,24 @@ func (a *app) runCmd() *cobra.Command {
 					return usagef("invalid argument %q for \"-p, --publish\" flag: %v", p, err)
 				}
 				o.Ports = append(o.Ports, b)
+			}
+			wd, err := os.Getwd()
+			if err != nil {
+				return err
+			}
+			for _, v := range volumes {
+				m, err := runtime.ParseVolume(v, wd)
+				if err != nil {
+					return usagef("invalid argument %q for \"-v, --volume\" flag: %v", v, err)
+				}
+				o.Mounts = append(o.Mounts, m)
+			}
+			for _, v := range mounts {
+				m, err := runtime.ParseMount(v, wd)
+				if err != nil {
+					return usagef("invalid argument %q for \"--mount\" flag: %v", v, err)
+				}
+				o.Mounts = append(o.Mounts, m)
 			}
 			if healthCmd != "" || cmd.Flags().Changed("health-interval") || cmd.Flags().Changed("health-retries") {
 				if healthCmd != "" {
@@ -140,6 +158,8 @@ func (a *app) runCmd() *cobra.Command {
 	f.StringVar(&o.Hostname, "hostname", "", "container host name")
 	f.StringArrayVarP(&publish, "publish", "p", nil, "publish a container's port(s) to the host ([IP:]HOST:CONTAINER[/PROTO])")
 	f.BoolVarP(&o.PublishAll, "publish-all", "P", false, "publish all exposed ports to random ports")
+	f.StringArrayVarP(&volumes, "volume", "v", nil, "bind mount a volume (SRC:DST[:ro])")
+	f.StringArrayVar(&mounts, "mount", nil, "attach a filesystem mount to the container (type=bind|volume,source=...,target=...[,readonly])")
 	f.StringVar(&healthCmd, "health-cmd", "", "command to run to check health")
 	f.DurationVar(&health.Interval, "health-interval", 0, "time between running the check (ms|s|m|h)")
 	f.DurationVar(&health.Timeout, "health-timeout", 0, "maximum time to allow one check to run (ms|s|m|h)")
@@ -246,6 +266,7 @@ func (a *app) rmCmd(use string, aliases ...string) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVarP(&o.Force, "force", "f", false, "force the removal of a running container")
+	cmd.Flags().BoolVarP(&o.Volumes, "volumes", "v", false, "remove anonymous volumes associated with the container")
 	return cmd
 }
 
@@ -431,5 +452,59 @@ func (a *app) containerInspectCmd() *cobra.Command {
 	cmd := a.inspectCmd(true)
 	cmd.Short = "Display detailed information on one or more containers"
 	cmd.Flags().Lookup("type").Value.Set("container")
+	return cmd
+}
+
+// volumeCmd is `docker volume`.
+func (a *app) volumeCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "volume", Short: "Manage volumes", Args: cobra.NoArgs}
+	sub := func(use, short string, args cobra.PositionalArgs, run func(*runtime.Runtime, dockercmd.VolumeOptions) error, flags func(*cobra.Command, *dockercmd.VolumeOptions)) *cobra.Command {
+		var o dockercmd.VolumeOptions
+		c := &cobra.Command{Use: use, Short: short, Args: args,
+			RunE: func(cmd *cobra.Command, names []string) error {
+				o.Names = names
+				return a.withRuntime(func(rt *runtime.Runtime) error { return run(rt, o) })
+			}}
+		if flags != nil {
+			flags(c, &o)
+		}
+		return c
+	}
+	create := sub("create [OPTIONS] [VOLUME]", "Create a volume", cobra.MaximumNArgs(1),
+		func(rt *runtime.Runtime, o dockercmd.VolumeOptions) error {
+			return dockercmd.RunVolumeCreate(a.io, rt, o)
+		},
+		func(c *cobra.Command, o *dockercmd.VolumeOptions) {
+			c.Flags().StringArrayVar(&o.Labels, "label", nil, "set metadata for a volume")
+		})
+	ls := sub("ls [OPTIONS]", "List volumes", cobra.NoArgs,
+		func(rt *runtime.Runtime, o dockercmd.VolumeOptions) error { return dockercmd.RunVolumeLs(a.io, rt, o) },
+		func(c *cobra.Command, o *dockercmd.VolumeOptions) {
+			c.Aliases = []string{"list"}
+			c.Flags().BoolVarP(&o.Quiet, "quiet", "q", false, "only display volume names")
+			c.Flags().StringVar(&o.Format, "format", "", "format output using a custom template")
+		})
+	inspect := sub("inspect [OPTIONS] VOLUME [VOLUME...]", "Display detailed information on one or more volumes", minArgs("volume inspect", 1),
+		func(rt *runtime.Runtime, o dockercmd.VolumeOptions) error {
+			return dockercmd.RunVolumeInspect(a.io, rt, o)
+		},
+		func(c *cobra.Command, o *dockercmd.VolumeOptions) {
+			c.Flags().StringVarP(&o.Format, "format", "f", "", "format output using a custom template")
+		})
+	rm := sub("rm [OPTIONS] VOLUME [VOLUME...]", "Remove one or more volumes", minArgs("volume rm", 1),
+		func(rt *runtime.Runtime, o dockercmd.VolumeOptions) error { return dockercmd.RunVolumeRm(a.io, rt, o) },
+		func(c *cobra.Command, o *dockercmd.VolumeOptions) {
+			c.Aliases = []string{"remove"}
+			c.Flags().BoolVarP(&o.Force, "force", "f", false, "force the removal of one or more volumes")
+		})
+	prune := sub("prune [OPTIONS]", "Remove unused local volumes", cobra.NoArgs,
+		func(rt *runtime.Runtime, o dockercmd.VolumeOptions) error {
+			return dockercmd.RunVolumePrune(a.io, rt, o)
+		},
+		func(c *cobra.Command, o *dockercmd.VolumeOptions) {
+			c.Flags().BoolVarP(&o.Force, "force", "f", false, "do not prompt for confirmation")
+			c.Flags().BoolVarP(&o.All, "all", "a", false, "remove all unused volumes, not just anonymous ones")
+		})
+	cmd.AddCommand(create, ls, inspect, rm, prune)
 	return cmd
 }

@@ -33,6 +33,8 @@ type Container struct {
 	Layers int `json:"Layers"`
 	// Ports are the published ports (-p, -P).
 	Ports []PortBinding `json:"Ports,omitempty"`
+	// Mounts are bind mounts and volumes, from -v, --mount and VOLUME.
+	Mounts []MountSpec `json:"Mounts,omitempty"`
 }
 
 // Config is the container's own configuration after image defaults and

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -86,6 +87,8 @@ type CreateOptions struct {
 	// disables it.
 	Health        *Healthcheck
 	NoHealthcheck bool
+	// Mounts from -v and --mount (ParseVolume, ParseMount).
+	Mounts []MountSpec
 }
 
 var validName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]+$`)
@@ -169,6 +172,28 @@ func (r *Runtime) Create(opt CreateOptions, img *store.Image) (*Container, error
 	}
 	if opt.NoHealthcheck {
 		c.Config.Healthcheck = nil
+	}
+	c.Mounts = append(c.Mounts, opt.Mounts...)
+	// Every VOLUME of the image not covered by a mount gets an anonymous
+	// volume.
+	var vols []string
+	for v := range cfg.Volumes {
+		vols = append(vols, path.Clean(v))
+	}
+	sort.Strings(vols)
+	for _, v := range vols {
+		covered := false
+		for _, m := range c.Mounts {
+			covered = covered || m.Destination == v
+		}
+		if !covered {
+			c.Mounts = append(c.Mounts, MountSpec{Type: "volume", Destination: v, RW: true, Anonymous: true})
+		}
+	}
+	for i := range c.Mounts {
+		if c.Mounts[i].Type == "volume" && c.Mounts[i].Name == "" {
+			c.Mounts[i].Name = randomID()
+		}
 	}
 	c.Ports = append(c.Ports, opt.Ports...)
 	if opt.PublishAll {
@@ -283,12 +308,20 @@ func (r *Runtime) prepare(c *Container) (*process, error) {
 	if dir == "" {
 		dir = "/"
 	}
-	// The working directory exists before the process starts (runc makes
-	// it as root).
-	if err := fsys.View(sandbox.Root).MkdirAll(dir, 0o755); err != nil {
+	if err := r.setupMounts(c, fsys); err != nil {
 		return nil, err
 	}
-	return &process{c: c, fs: fsys, id: id, env: env, dir: dir}, nil
+	p := &process{c: c, fs: fsys, id: id, env: env, dir: dir}
+	// The working directory exists before the process starts (runc makes
+	// it as root).
+	root, err := r.mounted(fsys.View(sandbox.Root), c, sandbox.Root)
+	if err != nil {
+		return nil, err
+	}
+	if err := root.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // shellConfig is how a command runs in the container, as id in dir.
@@ -297,7 +330,13 @@ func (r *Runtime) shellConfig(p *process, id sandbox.Identity, dir string, env [
 	if in == nil {
 		in = strings.NewReader("")
 	}
-	return shell.Config{FS: p.fs.View(id), Dir: dir, Env: env, Stdin: in, Stdout: stdio.Out, Stderr: stdio.Err,
+	fsys, err := r.mounted(p.fs.View(id), p.c, id)
+	if err != nil {
+		// The mounts were set up when the container started; a failure
+		// here leaves the process without them, visibly.
+		fsys = p.fs.View(id)
+	}
+	return shell.Config{FS: fsys, Dir: dir, Env: env, Stdin: in, Stdout: stdio.Out, Stderr: stdio.Err,
 		Tools: r.Tools, Hostname: p.c.Config.Hostname}
 }
 
@@ -363,7 +402,7 @@ func (r *Runtime) finish(p *process, code int, runErr error) error {
 	c.State.Pid = 0
 	c.State.FinishedAt = r.Now().UTC()
 	if c.AutoRemove {
-		if err := os.RemoveAll(r.dir(c.ID)); err != nil && runErr == nil {
+		if err := r.removeFiles(c, true); err != nil && runErr == nil {
 			runErr = err
 		}
 		return runErr
@@ -409,9 +448,9 @@ func (r *Runtime) keepLayer(c *Container, fsys *layerfs.FS) error {
 	return nil
 }
 
-// Remove deletes a container and its writable layers. A running one needs
-// force.
-func (r *Runtime) Remove(name string, force bool) (*Container, error) {
+// Remove deletes a container and its writable layers, and with volumes
+// its anonymous volumes. A running one needs force.
+func (r *Runtime) Remove(name string, force, volumes bool) (*Container, error) {
 	c, err := r.Get(name)
 	if err != nil {
 		return nil, err
@@ -419,5 +458,19 @@ func (r *Runtime) Remove(name string, force bool) (*Container, error) {
 	if c.State.Running && !force {
 		return nil, fmt.Errorf("You cannot remove a running container %s. Stop the container before attempting removal or force remove", c.ID)
 	}
-	return c, os.RemoveAll(r.dir(c.ID))
+	return c, r.removeFiles(c, volumes)
+}
+
+func (r *Runtime) removeFiles(c *Container, volumes bool) error {
+	if err := os.RemoveAll(r.dir(c.ID)); err != nil {
+		return err
+	}
+	if volumes {
+		for _, m := range c.Mounts {
+			if m.Type == "volume" && m.Anonymous {
+				os.RemoveAll(r.volumeDir(m.Name))
+			}
+		}
+	}
+	return nil
 }

@@ -120,7 +120,7 @@ func TestNamesAndRemove(t *testing.T) {
 	if refs := rt.Store.Containers(img.ID); len(refs) != 1 {
 		t.Errorf("containers using the image: %v", refs)
 	}
-	if _, err := rt.Remove("db", false); err != nil {
+	if _, err := rt.Remove("db", false, false); err != nil {
 		t.Fatal(err)
 	}
 	var nf *runtime.NotFoundError
