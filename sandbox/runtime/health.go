@@ -73,7 +73,6 @@ func (s *shim) monitor(ctx context.Context) {
 		retries = defaultRetries
 	}
 	started := s.r.Now()
-	s.setHealth(func(hs *Health) { hs.Status = "starting" })
 	for {
 		select {
 		case <-ctx.Done():

@@ -124,6 +124,11 @@ func (r *Runtime) Serve(sig context.Context, id string) error {
 	defer cancel()
 	s := &shim{r: r, p: p, cancel: cancel, done: make(chan struct{})}
 	c.State = State{Status: "running", Running: true, StartedAt: r.Now().UTC(), Pid: os.Getpid()}
+	// A checked container is "starting" from its first moment, so ps right
+	// after run -d says so.
+	if c.Config.Healthcheck.argv() != nil {
+		c.State.Health = &Health{Status: "starting"}
+	}
 	if err := r.save(c); err != nil {
 		return err
 	}
