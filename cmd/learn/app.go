@@ -15,6 +15,8 @@ import (
 	"github.com/layerlab/learn/iostreams"
 	"github.com/layerlab/learn/lessons"
 	"github.com/layerlab/learn/sandbox/rootfs"
+	"github.com/layerlab/learn/sandbox/runtime"
+	"github.com/layerlab/learn/sandbox/store"
 	"github.com/layerlab/learn/workspace"
 )
 
@@ -32,6 +34,8 @@ type app struct {
 	pack   *lessons.Pack
 	ws     *workspace.Workspace
 	loader *rootfs.Loader // layers parsed once per process
+	st     *store.Store
+	rt     *runtime.Runtime
 }
 
 func newApp(io *iostreams.IOStreams) *app {

@@ -41,15 +41,10 @@ func (a *app) layers(st *store.Store) *rootfs.Loader {
 
 // runtime opens the container runtime on the engine's state folder.
 func (a *app) runtime() (*runtime.Runtime, error) {
-	st, err := a.store()
-	if err != nil {
+	if _, err := a.store(); err != nil {
 		return nil, err
 	}
-	home, err := a.learnHome()
-	if err != nil {
-		return nil, err
-	}
-	return runtime.New(filepath.Join(home, "engine", "containers"), st, a.layers(st), a.toolbox())
+	return a.rt, nil
 }
 
 // withRuntime is withStore for container commands.
@@ -67,7 +62,7 @@ func (a *app) containerCommands() []*cobra.Command {
 		a.startCmd(), a.lifecycleCmd("stop"), a.lifecycleCmd("kill"), a.lifecycleCmd("restart"), a.lifecycleCmd("wait"), a.execCmd())
 	return []*cobra.Command{a.runCmd(), a.psCmd("ps"), a.logsCmd(), a.rmCmd("rm"), a.startCmd(),
 		a.lifecycleCmd("stop"), a.lifecycleCmd("kill"), a.lifecycleCmd("restart"), a.lifecycleCmd("wait"), a.execCmd(),
-		a.portCmd(), a.renameCmd(), a.volumeCmd(), container}
+		a.portCmd(), a.renameCmd(), a.volumeCmd(), a.systemCmd(), container}
 }
 
 func (a *app) runCmd() *cobra.Command {
@@ -506,5 +501,24 @@ func (a *app) volumeCmd() *cobra.Command {
 			c.Flags().BoolVarP(&o.All, "all", "a", false, "remove all unused volumes, not just anonymous ones")
 		})
 	cmd.AddCommand(create, ls, inspect, rm, prune)
+	return cmd
+}
+
+// systemCmd is `docker system df` and `docker system prune`.
+func (a *app) systemCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "system", Short: "Manage the sandbox engine", Args: cobra.NoArgs}
+	df := &cobra.Command{Use: "df", Short: "Show disk usage", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.withRuntime(func(rt *runtime.Runtime) error { return dockercmd.RunSystemDf(a.io, rt) })
+		}}
+	var o dockercmd.SystemPruneOptions
+	prune := &cobra.Command{Use: "prune [OPTIONS]", Short: "Remove unused data", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.withRuntime(func(rt *runtime.Runtime) error { return dockercmd.RunSystemPrune(a.io, rt, o) })
+		}}
+	prune.Flags().BoolVarP(&o.All, "all", "a", false, "remove all unused images, not just dangling ones")
+	prune.Flags().BoolVar(&o.Volumes, "volumes", false, "prune anonymous volumes")
+	prune.Flags().BoolVarP(&o.Force, "force", "f", false, "do not prompt for confirmation")
+	cmd.AddCommand(df, prune)
 	return cmd
 }

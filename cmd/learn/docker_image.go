@@ -8,17 +8,31 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/layerlab/learn/dockercmd"
+	"github.com/layerlab/learn/sandbox/runtime"
 	"github.com/layerlab/learn/sandbox/store"
 )
 
-// store opens the embedded engine's image store under LEARN_HOME. Every
-// engine command (images, build, run) goes through it.
+// store opens the embedded engine's image store under LEARN_HOME, once.
+// Every engine command (images, build, run) goes through it. The container
+// runtime opens with it, so rmi knows which containers use an image.
 func (a *app) store() (*store.Store, error) {
+	if a.st != nil {
+		return a.st, nil
+	}
 	home, err := a.learnHome()
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(filepath.Join(home, "engine"))
+	st, err := store.Open(filepath.Join(home, "engine"))
+	if err != nil {
+		return nil, err
+	}
+	rt, err := runtime.New(filepath.Join(home, "engine", "containers"), st, a.layers(st), a.toolbox())
+	if err != nil {
+		return nil, err
+	}
+	a.st, a.rt = st, rt
+	return st, nil
 }
 
 // withStore runs a docker command against the store. Its failure is printed

@@ -354,3 +354,6 @@ func (r *Runtime) mounted(root sandbox.FS, c *Container, id sandbox.Identity) (s
 	}
 	return mountfs.New(root, mounts), nil
 }
+
+// Size is the bytes the volume's files hold.
+func (v *Volume) Size() int64 { return dirSize(v.Mountpoint) }

@@ -143,3 +143,20 @@ func (s *Store) PruneCache(all bool) (int64, error) {
 	unlock()
 	return s.collect(candidates), nil
 }
+
+// CacheUsage counts the build cache records and the bytes of the layers
+// they made (what `docker system df` shows as Build Cache).
+func (s *Store) CacheUsage() (records int, size int64, err error) {
+	recs, err := s.cacheRecords()
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, r := range recs {
+		if strings.HasPrefix(r.Key, "chash:") {
+			continue // a memoised content hash, not a build step
+		}
+		records++
+		size += r.Size
+	}
+	return records, size, nil
+}
