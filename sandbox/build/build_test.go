@@ -316,3 +316,33 @@ func TestStepInputs(t *testing.T) {
 }
 
 func hashCache(tb testing.TB) *contenthash.Cache { return contenthash.NewCache() }
+
+// A base image's ONBUILD triggers run first in a stage built FROM it, named
+// "ONBUILD ..." and counted in the step total; they do not pass on.
+func TestOnbuildTriggers(t *testing.T) {
+	st := newStore(t)
+	base := writeContext(t, map[string]string{"Dockerfile": "FROM learnbase:1\nONBUILD COPY app.txt /app/\nONBUILD RUN cat /app/app.txt > /seen.txt\n"})
+	if _, out, err := doBuild(t, st, base, build.Options{Tags: []string{"onbase"}}); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	child := writeContext(t, map[string]string{"Dockerfile": "FROM onbase\nRUN cat /seen.txt\n", "app.txt": "from the child's context\n"})
+	res, out, err := doBuild(t, st, child, build.Options{Tags: []string{"onchild"}})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	var names []string
+	for _, s := range res.Steps {
+		names = append(names, s.Name)
+	}
+	want := "[1/4] FROM docker.io/library/onbase:latest|[2/4] ONBUILD COPY app.txt /app/|[3/4] ONBUILD RUN cat /app/app.txt > /seen.txt|[4/4] RUN cat /seen.txt"
+	if got := strings.Join(names, "|"); got != want {
+		t.Errorf("steps\n%s\nwant\n%s", got, want)
+	}
+	if !strings.Contains(out, "from the child's context") {
+		t.Errorf("the trigger did not run with the child's context:\n%s", out)
+	}
+	img, _ := st.Image("onchild")
+	if len(img.Config.Config.OnBuild) != 0 {
+		t.Errorf("triggers passed on: %v", img.Config.Config.OnBuild)
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
 
 	"github.com/layerlab/learn/sandbox/dockerfile"
 )
@@ -20,6 +21,8 @@ type stageRun struct {
 	index   int // i in [i/M]
 	noCache bool
 	cmdSet  bool // CMD was set in this stage (ENTRYPOINT keeps it then)
+	extra   int  // ONBUILD trigger steps, counted in M
+	onbuild bool // dispatching ONBUILD triggers now
 }
 
 // stage builds st (and first what it depends on) once per build.
@@ -35,9 +38,25 @@ func (b *builder) stage(st *dockerfile.Stage) (*state, error) {
 		}
 	}
 	r := &stageRun{b: b, st: st, noCache: b.noCache(st)}
+	triggers, err := r.onbuildTriggers()
+	if err != nil {
+		return nil, err
+	}
+	r.extra = len(triggers)
 	if err := r.from(); err != nil {
 		return nil, err
 	}
+	// A base image's ONBUILD triggers run first, as BuildKit runs them.
+	r.onbuild = true
+	for _, cmd := range triggers {
+		if err := b.ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := r.dispatch(cmd); err != nil {
+			return nil, err
+		}
+	}
+	r.onbuild = false
 	for _, cmd := range st.Commands {
 		if err := b.ctx.Err(); err != nil {
 			return nil, err
@@ -54,7 +73,56 @@ func (b *builder) stage(st *dockerfile.Stage) (*state, error) {
 // tracks a single state).
 func (r *stageRun) vertexName(instr string) string {
 	r.index++
-	return r.b.df.Prefix(r.st, r.index) + instr
+	prefix := r.b.df.Prefix(r.st, r.index)
+	if r.extra > 0 {
+		// The front end counts the Dockerfile's own steps; triggers add
+		// to M (BuildKit's cmdTotal), and the index width follows M.
+		total := r.st.StepTotal()
+		prefix = strings.Replace(prefix, fmt.Sprintf("/%d]", total), fmt.Sprintf("/%d]", total+r.extra), 1)
+		if w := len(fmt.Sprint(total + r.extra)); w > len(fmt.Sprint(total)) {
+			prefix = strings.Replace(prefix, fmt.Sprintf(" %d/", r.index), fmt.Sprintf(" %*d/", w, r.index), 1)
+			prefix = strings.Replace(prefix, fmt.Sprintf("[%d/", r.index), fmt.Sprintf("[%*d/", w, r.index), 1)
+		}
+	}
+	if r.onbuild {
+		prefix += "ONBUILD "
+	}
+	return prefix + instr
+}
+
+// onbuildTriggers parses the ONBUILD triggers of the base image with
+// BuildKit's parser.
+func (r *stageRun) onbuildTriggers() ([]instructions.Command, error) {
+	if r.st.BaseStage != nil || isScratch(r.st.Image) {
+		return nil, nil
+	}
+	img := r.b.images[r.st.Image]
+	if img == nil || img.Config == nil || len(img.Config.Config.OnBuild) == 0 {
+		return nil, nil
+	}
+	var cmds []instructions.Command
+	for _, trigger := range img.Config.Config.OnBuild {
+		res, err := parser.Parse(strings.NewReader(trigger))
+		if err != nil {
+			return nil, &Error{Line: r.st.Line, Msg: fmt.Sprintf("parsing ONBUILD trigger %q of %s: %v", trigger, r.st.Image, err)}
+		}
+		for _, node := range res.AST.Children {
+			switch strings.ToUpper(node.Value) {
+			case "ONBUILD", "FROM", "MAINTAINER":
+				return nil, &Error{Line: r.st.Line, Msg: fmt.Sprintf("%s isn't allowed as an ONBUILD trigger", strings.ToUpper(node.Value))}
+			}
+			cmd, err := instructions.ParseInstruction(node)
+			if err != nil {
+				return nil, &Error{Line: r.st.Line, Msg: fmt.Sprintf("parsing ONBUILD trigger %q of %s: %v", trigger, r.st.Image, err)}
+			}
+			c, ok := cmd.(instructions.Command)
+			if !ok {
+				return nil, &Error{Line: r.st.Line, Msg: fmt.Sprintf("ONBUILD trigger %q of %s is not an instruction", trigger, r.st.Image)}
+			}
+			cmds = append(cmds, c)
+		}
+	}
+	return cmds, nil
 }
 
 func (r *stageRun) from() error {
@@ -141,7 +209,7 @@ func (r *stageRun) expand(cmd instructions.Command) error {
 }
 
 func (r *stageRun) lineError(cmd instructions.Command, msg string) *Error {
-	return &Error{Line: dockerfile.Line(cmd), Msg: msg}
+	return &Error{Line: r.line(cmd), Msg: msg}
 }
 
 func (r *stageRun) dispatch(cmd instructions.Command) error {

@@ -40,7 +40,7 @@ func (r *stageRun) step(cmd instructions.Command, name string, k keyInput, in In
 	b := r.b
 	key := k.digest()
 	v := b.opt.Progress.Start(r.vertexName(name))
-	step := Step{Name: v.Name, Instruction: name, Stage: r.st.DisplayName, Line: dockerfile.Line(cmd), Key: key, Inputs: in}
+	step := Step{Name: v.Name, Instruction: name, Stage: r.st.DisplayName, Line: r.line(cmd), Key: key, Inputs: in}
 	next := r.s.clone()
 	next.key = key
 	if !ignoreCache {
@@ -115,7 +115,16 @@ func (r *stageRun) step(cmd instructions.Command, name string, k keyInput, in In
 func (r *stageRun) failStep(cmd instructions.Command, name string, err error) error {
 	v := r.b.opt.Progress.Start(r.vertexName(name))
 	r.b.opt.Progress.Error(v, err.Error())
-	return &Error{Line: dockerfile.Line(cmd), Step: v.Name, Msg: err.Error(), err: err}
+	return &Error{Line: r.line(cmd), Step: v.Name, Msg: err.Error(), err: err}
+}
+
+// line is the Dockerfile line a command stands for: an ONBUILD trigger
+// belongs to the FROM that pulled it in.
+func (r *stageRun) line(cmd instructions.Command) int {
+	if r.onbuild {
+		return r.st.Line
+	}
+	return dockerfile.Line(cmd)
 }
 
 func isZero(h v1.Hash) bool { return h.Hex == "" }

@@ -141,6 +141,14 @@ func Run(ctx context.Context, e Engine, c *Case, work string) (*Result, error) {
 		cmd, args := l.Args[0], l.Args[1:]
 		switch cmd {
 		case "build":
+			// -f names a file of the case's context; both engines get its
+			// absolute path (docker reads -f relative to its own cwd).
+			args = append([]string(nil), args...)
+			for i := 0; i+1 < len(args); i++ {
+				if args[i] == "-f" {
+					args[i+1] = filepath.Join(dir, args[i+1])
+				}
+			}
 			plain, err := e.Build(ctx, dir, append([]string{"-t", Tag}, args...))
 			b := Build{Line: l.N, Plain: plain}
 			if err != nil {

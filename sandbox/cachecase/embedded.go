@@ -62,6 +62,8 @@ func (e *Embedded) Build(ctx context.Context, dir string, args []string) (string
 		switch a := args[i]; a {
 		case "-t":
 			opt.Tags = append(opt.Tags, next())
+		case "-f":
+			opt.Dockerfile = next()
 		case "--no-cache":
 			opt.NoCache = true
 		case "--target":

@@ -129,7 +129,17 @@ func (t *TTY) Start(name string) *Vertex {
 	return t.start(name)
 }
 
-func (t *TTY) Status(v *Vertex, text string) {}
+// Status shows the export's lines (" => => writing image sha256:... done",
+// " => => naming to ..."), as BuildKit's terminal view ends; other
+// vertices' transfer lines would only be noise.
+func (t *TTY) Status(v *Vertex, text string) {
+	if !strings.HasPrefix(v.Name, "exporting") {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	fmt.Fprintf(t.w, " => => %s\n", text)
+}
 
 func (t *TTY) Log(v *Vertex, line string) {
 	t.mu.Lock()

@@ -56,9 +56,14 @@ func TestTTYIsCompact(t *testing.T) {
 	v = p.Start("[2/2] RUN echo hi")
 	p.Log(v, "hi")
 	p.Done(v)
+	v = p.Start("exporting to image")
+	p.Status(v, "writing image sha256:abc done")
+	p.Status(v, "naming to docker.io/library/app done")
+	p.Done(v)
 	p.Close()
 	out := buf.String()
-	for _, want := range []string{"[+] Building\n", " => CACHED [1/2] FROM docker.io/library/busybox", " => => # hi", "(2/2) FINISHED"} {
+	for _, want := range []string{"[+] Building\n", " => CACHED [1/2] FROM docker.io/library/busybox", " => => # hi",
+		" => => writing image sha256:abc done\n", " => => naming to docker.io/library/app done\n", "(3/3) FINISHED"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("tty output lacks %q:\n%s", want, out)
 		}
