@@ -109,14 +109,14 @@ func (a *app) runBuild(ctx context.Context, o buildOptions, dir string) error {
 	switch mode {
 	case "auto":
 		if a.io.IsStdoutTTY() {
-			pw = progress.NewTTY(a.io.ErrOut, a.io.ColorEnabled())
+			pw = progress.NewTTY(a.io.ErrOut, a.io.ColorEnabled(), a.io.Width())
 		} else {
 			pw = progress.NewPlain(a.io.ErrOut)
 		}
 	case "plain":
 		pw = progress.NewPlain(a.io.ErrOut)
 	case "tty":
-		pw = progress.NewTTY(a.io.ErrOut, a.io.ColorEnabled())
+		pw = progress.NewTTY(a.io.ErrOut, a.io.ColorEnabled(), a.io.Width())
 	case "quiet":
 		pw = progress.NewQuiet()
 	default:

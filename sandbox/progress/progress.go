@@ -109,12 +109,14 @@ type TTY struct {
 	total   int
 	done    int
 	color   bool
+	width   int
 	lastLog *Vertex
 }
 
-// NewTTY returns a terminal writer on w.
-func NewTTY(w io.Writer, color bool) *TTY {
-	t := &TTY{base: base{now: time.Now}, w: w, color: color}
+// NewTTY returns a terminal writer on w for a terminal width columns wide
+// (0: no limit); process output lines are cut to fit, as BuildKit's are.
+func NewTTY(w io.Writer, color bool, width int) *TTY {
+	t := &TTY{base: base{now: time.Now}, w: w, color: color, width: width}
 	t.begin = t.now()
 	return t
 }
@@ -148,7 +150,11 @@ func (t *TTY) Log(v *Vertex, line string) {
 		fmt.Fprintf(t.w, " => %s\n", v.Name)
 		t.lastLog = v
 	}
-	fmt.Fprintf(t.w, t.dim(" => => # %s")+"\n", line)
+	line = " => => # " + line
+	if r := []rune(line); t.width > 0 && len(r) > t.width {
+		line = string(r[:t.width-1]) + "…"
+	}
+	fmt.Fprintln(t.w, t.dim(line))
 }
 
 func (t *TTY) dim(s string) string {

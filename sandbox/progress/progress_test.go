@@ -48,13 +48,14 @@ func TestPlainMatchesBuildKit(t *testing.T) {
 
 func TestTTYIsCompact(t *testing.T) {
 	var buf bytes.Buffer
-	p := NewTTY(&buf, false)
+	p := NewTTY(&buf, false, 40)
 	p.now = fakeClock()
 	p.begin = p.now()
 	v := p.Start("[1/2] FROM docker.io/library/busybox")
 	p.Cached(v)
 	v = p.Start("[2/2] RUN echo hi")
 	p.Log(v, "hi")
+	p.Log(v, strings.Repeat("x", 100))
 	p.Done(v)
 	v = p.Start("exporting to image")
 	p.Status(v, "writing image sha256:abc done")
@@ -70,6 +71,9 @@ func TestTTYIsCompact(t *testing.T) {
 	}
 	if strings.Contains(out, "\x1b") {
 		t.Error("escape codes without colour")
+	}
+	if !strings.Contains(out, " => => # "+strings.Repeat("x", 30)+"…\n") {
+		t.Errorf("a long line was not cut to the width:\n%s", out)
 	}
 }
 
