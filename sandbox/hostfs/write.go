@@ -1,7 +1,7 @@
 package hostfs
 
 import (
-	"errors"
+	"github.com/layerlab/learn/sandbox"
 	"io/fs"
 	"os"
 	"slices"
@@ -48,26 +48,7 @@ func (v *view) Mkdir(name string, perm fs.FileMode) error {
 }
 
 func (v *view) MkdirAll(name string, perm fs.FileMode) error {
-	// As os.MkdirAll: done if a directory is there, else make the parent first.
-	if fi, err := v.Stat(name); err == nil {
-		if fi.IsDir() {
-			return nil
-		}
-		return pathErr("mkdir", name, syscall.ENOTDIR)
-	}
-	trimmed := strings.TrimRight(name, "/")
-	if i := strings.LastIndex(trimmed, "/"); i > 0 {
-		if err := v.MkdirAll(trimmed[:i], perm); err != nil {
-			return err
-		}
-	}
-	err := v.Mkdir(name, perm)
-	if err != nil {
-		if fi, lerr := v.Lstat(name); lerr == nil && fi.IsDir() {
-			return nil
-		}
-	}
-	return err
+	return sandbox.MkdirAll(v, name, perm)
 }
 
 func (v *view) Remove(name string) error {
@@ -118,38 +99,9 @@ func (v *view) mayDelete(l *loc) error {
 }
 
 func (v *view) RemoveAll(name string) error {
-	// As os.RemoveAll: a missing path is success; a path ending in "." is
-	// not allowed. Entries go one by one through Remove so that a non-root
-	// identity meets the same checks as rm -r.
-	if name == "." || strings.HasSuffix(name, "/.") {
-		return pathErr("RemoveAll", name, syscall.EINVAL)
-	}
-	fi, err := v.Lstat(name)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil
-		}
-		return err
-	}
-	if fi.IsDir() {
-		ents, err := v.ReadDir(name)
-		if err != nil {
-			return err
-		}
-		var first error
-		for _, e := range ents {
-			if err := v.RemoveAll(strings.TrimRight(name, "/") + "/" + e.Name()); err != nil && first == nil {
-				first = err
-			}
-		}
-		if first != nil {
-			return first
-		}
-	}
-	if err := v.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	return nil
+	// Entries go one by one through Remove, so that a non-root identity
+	// meets the same checks as rm -r.
+	return sandbox.RemoveAll(v, name)
 }
 
 func (v *view) Rename(oldname, newname string) error {

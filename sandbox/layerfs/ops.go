@@ -1,7 +1,7 @@
 package layerfs
 
 import (
-	"errors"
+	"github.com/layerlab/learn/sandbox"
 	"io/fs"
 	"strings"
 )
@@ -34,26 +34,7 @@ func (v *view) Mkdir(name string, perm fs.FileMode) error {
 }
 
 func (v *view) MkdirAll(name string, perm fs.FileMode) error {
-	// As os.MkdirAll: done if a directory is there, else make the parent first.
-	if fi, err := v.Stat(name); err == nil {
-		if fi.IsDir() {
-			return nil
-		}
-		return pathErr("mkdir", name, errNotDir)
-	}
-	trimmed := strings.TrimRight(name, "/")
-	if i := strings.LastIndex(trimmed, "/"); i > 0 {
-		if err := v.MkdirAll(trimmed[:i], perm); err != nil {
-			return err
-		}
-	}
-	err := v.Mkdir(name, perm)
-	if err != nil {
-		if fi, lerr := v.Lstat(name); lerr == nil && fi.IsDir() {
-			return nil
-		}
-	}
-	return err
+	return sandbox.MkdirAll(v, name, perm)
 }
 
 func (v *view) Remove(name string) error {
@@ -112,34 +93,5 @@ func (v *view) mayDelete(l *loc) error {
 }
 
 func (v *view) RemoveAll(name string) error {
-	// As os.RemoveAll: a missing path is success; a path ending in "." is not allowed.
-	if name == "." || strings.HasSuffix(name, "/.") {
-		return pathErr("RemoveAll", name, errInval)
-	}
-	fi, err := v.Lstat(name)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil
-		}
-		return err
-	}
-	if fi.IsDir() {
-		ents, err := v.ReadDir(name)
-		if err != nil {
-			return err
-		}
-		var first error
-		for _, e := range ents {
-			if err := v.RemoveAll(strings.TrimRight(name, "/") + "/" + e.Name()); err != nil && first == nil {
-				first = err
-			}
-		}
-		if first != nil {
-			return first
-		}
-	}
-	if err := v.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	return nil
+	return sandbox.RemoveAll(v, name)
 }

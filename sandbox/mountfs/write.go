@@ -32,26 +32,7 @@ func (v *view) Mkdir(name string, perm fs.FileMode) error {
 }
 
 func (v *view) MkdirAll(name string, perm fs.FileMode) error {
-	// As os.MkdirAll: done if a directory is there, else make the parent first.
-	if fi, err := v.Stat(name); err == nil {
-		if fi.IsDir() {
-			return nil
-		}
-		return pathErr("mkdir", name, syscall.ENOTDIR)
-	}
-	trimmed := strings.TrimRight(name, "/")
-	if i := strings.LastIndex(trimmed, "/"); i > 0 {
-		if err := v.MkdirAll(trimmed[:i], perm); err != nil {
-			return err
-		}
-	}
-	err := v.Mkdir(name, perm)
-	if err != nil {
-		if fi, lerr := v.Lstat(name); lerr == nil && fi.IsDir() {
-			return nil
-		}
-	}
-	return err
+	return sandbox.MkdirAll(v, name, perm)
 }
 
 func (v *view) Remove(name string) error {
