@@ -521,7 +521,7 @@ func (m *mirror) op(req []string) ([]string, error) {
 		if _, _, err := m.resolve(c, true); err != nil {
 			return nil, err
 		}
-		if err := m.fs.Chmod(c, fs.FileMode(num(arg(req, 2)))&0o777|modeExtra(num(arg(req, 2)))); err != nil {
+		if err := m.fs.Chmod(c, sandbox.FileMode(uint32(num(arg(req, 2))&0o7777))); err != nil {
 			return nil, err
 		}
 		if fi, err := m.fs.Stat(c); err == nil && fi.IsDir() {
@@ -559,22 +559,6 @@ func (m *mirror) op(req []string) ([]string, error) {
 		return nil, nil
 	}
 	return nil, syscall.ENOSYS
-}
-
-// modeExtra turns the setuid, setgid and sticky bits of a Unix mode into
-// fs.FileMode bits.
-func modeExtra(n int64) fs.FileMode {
-	var m fs.FileMode
-	if n&0o4000 != 0 {
-		m |= fs.ModeSetuid
-	}
-	if n&0o2000 != 0 {
-		m |= fs.ModeSetgid
-	}
-	if n&0o1000 != 0 {
-		m |= fs.ModeSticky
-	}
-	return m
 }
 
 // open is open(2) in the container: it creates, truncates and checks
