@@ -459,7 +459,13 @@ type containerInspectConfig struct {
 }
 
 type containerNetwork struct {
-	Ports portBindings `json:"Ports"`
+	Ports    portBindings               `json:"Ports"`
+	Networks map[string]networkSettings `json:"Networks"`
+}
+
+type networkSettings struct {
+	IPAddress string   `json:"IPAddress"`
+	Aliases   []string `json:"Aliases"`
 }
 
 // dockerTime is how inspect prints times; a zero time is docker's zero.
@@ -489,7 +495,7 @@ func InspectContainer(c *runtime.Container) ContainerInspect {
 		HostConfig: containerHostConfig{AutoRemove: c.AutoRemove, PortBindings: bindings},
 		Config: containerInspectConfig{Hostname: c.Config.Hostname, User: c.Config.User, Tty: c.Config.Tty, OpenStdin: c.Config.OpenStdin,
 			Env: c.Config.Env, Cmd: c.Config.Cmd, Image: c.Image, WorkingDir: c.Config.WorkingDir, Entrypoint: c.Config.Entrypoint},
-		NetworkSettings: containerNetwork{Ports: running},
+		NetworkSettings: containerNetwork{Ports: running, Networks: networksOf(c)},
 		Mounts:          inspectMounts(c),
 	}
 }
@@ -569,6 +575,18 @@ func inspectMounts(c *runtime.Container) []mountInspect {
 			mi.Mode = "ro"
 		}
 		out = append(out, mi)
+	}
+	return out
+}
+
+func networksOf(c *runtime.Container) map[string]networkSettings {
+	out := map[string]networkSettings{}
+	for _, e := range c.Networks {
+		ip := ""
+		if c.State.Running {
+			ip = e.IP
+		}
+		out[e.Network] = networkSettings{IPAddress: ip, Aliases: e.Aliases}
 	}
 	return out
 }

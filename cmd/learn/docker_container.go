@@ -62,7 +62,7 @@ func (a *app) containerCommands() []*cobra.Command {
 		a.startCmd(), a.lifecycleCmd("stop"), a.lifecycleCmd("kill"), a.lifecycleCmd("restart"), a.lifecycleCmd("wait"), a.execCmd())
 	return []*cobra.Command{a.runCmd(), a.psCmd("ps"), a.logsCmd(), a.rmCmd("rm"), a.startCmd(),
 		a.lifecycleCmd("stop"), a.lifecycleCmd("kill"), a.lifecycleCmd("restart"), a.lifecycleCmd("wait"), a.execCmd(),
-		a.portCmd(), a.renameCmd(), a.volumeCmd(), a.systemCmd(), container}
+		a.portCmd(), a.renameCmd(), a.volumeCmd(), a.networkCmd(), a.systemCmd(), container}
 }
 
 func (a *app) runCmd() *cobra.Command {
@@ -154,6 +154,8 @@ func (a *app) runCmd() *cobra.Command {
 	f.StringArrayVarP(&publish, "publish", "p", nil, "publish a container's port(s) to the host ([IP:]HOST:CONTAINER[/PROTO])")
 	f.BoolVarP(&o.PublishAll, "publish-all", "P", false, "publish all exposed ports to random ports")
 	f.StringArrayVarP(&volumes, "volume", "v", nil, "bind mount a volume (SRC:DST[:ro])")
+	f.StringVar(&o.Network, "network", "", "connect a container to a network")
+	f.StringArrayVar(&o.Aliases, "network-alias", nil, "add network-scoped alias for the container")
 	f.StringArrayVar(&mounts, "mount", nil, "attach a filesystem mount to the container (type=bind|volume,source=...,target=...[,readonly])")
 	f.StringVar(&healthCmd, "health-cmd", "", "command to run to check health")
 	f.DurationVar(&health.Interval, "health-interval", 0, "time between running the check (ms|s|m|h)")
@@ -520,5 +522,79 @@ func (a *app) systemCmd() *cobra.Command {
 	prune.Flags().BoolVar(&o.Volumes, "volumes", false, "prune anonymous volumes")
 	prune.Flags().BoolVarP(&o.Force, "force", "f", false, "do not prompt for confirmation")
 	cmd.AddCommand(df, prune)
+	return cmd
+}
+
+// networkCmd is `docker network`.
+func (a *app) networkCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "network", Short: "Manage networks", Args: cobra.NoArgs}
+	sub := func(use, short string, args cobra.PositionalArgs, run func(*runtime.Runtime, dockercmd.NetworkOptions) error, flags func(*cobra.Command, *dockercmd.NetworkOptions)) *cobra.Command {
+		var o dockercmd.NetworkOptions
+		c := &cobra.Command{Use: use, Short: short, Args: args,
+			RunE: func(cmd *cobra.Command, names []string) error {
+				o.Names = names
+				return a.withRuntime(func(rt *runtime.Runtime) error { return run(rt, o) })
+			}}
+		if flags != nil {
+			flags(c, &o)
+		}
+		return c
+	}
+	exact := func(n int, verb string) cobra.PositionalArgs {
+		return func(cmd *cobra.Command, args []string) error {
+			if len(args) != n {
+				return usagef("\"docker network %s\" requires exactly %d argument(s)", verb, n)
+			}
+			return nil
+		}
+	}
+	cmd.AddCommand(
+		sub("create [OPTIONS] NETWORK", "Create a network", exact(1, "create"),
+			func(rt *runtime.Runtime, o dockercmd.NetworkOptions) error {
+				return dockercmd.RunNetworkCreate(a.io, rt, o)
+			},
+			func(c *cobra.Command, o *dockercmd.NetworkOptions) {
+				c.Flags().StringVarP(&o.Driver, "driver", "d", "bridge", "driver to manage the network")
+				c.Flags().StringVar(&o.Subnet, "subnet", "", "subnet in CIDR format")
+				c.Flags().BoolVar(&o.Internal, "internal", false, "restrict external access to the network")
+			}),
+		sub("ls [OPTIONS]", "List networks", cobra.NoArgs,
+			func(rt *runtime.Runtime, o dockercmd.NetworkOptions) error {
+				return dockercmd.RunNetworkLs(a.io, rt, o)
+			},
+			func(c *cobra.Command, o *dockercmd.NetworkOptions) {
+				c.Aliases = []string{"list"}
+				c.Flags().BoolVarP(&o.Quiet, "quiet", "q", false, "only display network IDs")
+				c.Flags().StringVar(&o.Format, "format", "", "format output using a custom template")
+			}),
+		sub("inspect [OPTIONS] NETWORK [NETWORK...]", "Display detailed information on one or more networks", minArgs("network inspect", 1),
+			func(rt *runtime.Runtime, o dockercmd.NetworkOptions) error {
+				return dockercmd.RunNetworkInspect(a.io, rt, o)
+			},
+			func(c *cobra.Command, o *dockercmd.NetworkOptions) {
+				c.Flags().StringVarP(&o.Format, "format", "f", "", "format output using a custom template")
+			}),
+		sub("rm NETWORK [NETWORK...]", "Remove one or more networks", minArgs("network rm", 1),
+			func(rt *runtime.Runtime, o dockercmd.NetworkOptions) error {
+				return dockercmd.RunNetworkRm(a.io, rt, o)
+			},
+			func(c *cobra.Command, o *dockercmd.NetworkOptions) { c.Aliases = []string{"remove"} }),
+		sub("connect [OPTIONS] NETWORK CONTAINER", "Connect a container to a network", exact(2, "connect"),
+			func(rt *runtime.Runtime, o dockercmd.NetworkOptions) error { return dockercmd.RunNetworkConnect(rt, o) },
+			func(c *cobra.Command, o *dockercmd.NetworkOptions) {
+				c.Flags().StringArrayVar(&o.Aliases, "alias", nil, "add network-scoped alias for the container")
+			}),
+		sub("disconnect [OPTIONS] NETWORK CONTAINER", "Disconnect a container from a network", exact(2, "disconnect"),
+			func(rt *runtime.Runtime, o dockercmd.NetworkOptions) error {
+				return dockercmd.RunNetworkDisconnect(rt, o)
+			}, nil),
+		sub("prune [OPTIONS]", "Remove all unused networks", cobra.NoArgs,
+			func(rt *runtime.Runtime, o dockercmd.NetworkOptions) error {
+				return dockercmd.RunNetworkPrune(a.io, rt, o)
+			},
+			func(c *cobra.Command, o *dockercmd.NetworkOptions) {
+				c.Flags().BoolVarP(&o.Force, "force", "f", false, "do not prompt for confirmation")
+			}),
+	)
 	return cmd
 }

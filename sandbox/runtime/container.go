@@ -35,6 +35,8 @@ type Container struct {
 	Ports []PortBinding `json:"Ports,omitempty"`
 	// Mounts are bind mounts and volumes, from -v, --mount and VOLUME.
 	Mounts []MountSpec `json:"Mounts,omitempty"`
+	// Networks are the container's endpoints (the first is --network).
+	Networks []Endpoint `json:"Networks,omitempty"`
 }
 
 // Config is the container's own configuration after image defaults and

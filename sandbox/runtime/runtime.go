@@ -89,6 +89,9 @@ type CreateOptions struct {
 	NoHealthcheck bool
 	// Mounts from -v and --mount (ParseVolume, ParseMount).
 	Mounts []MountSpec
+	// Network is --network (default bridge); Aliases are --network-alias.
+	Network string
+	Aliases []string
 }
 
 var validName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]+$`)
@@ -193,6 +196,26 @@ func (r *Runtime) Create(opt CreateOptions, img *store.Image) (*Container, error
 	for i := range c.Mounts {
 		if c.Mounts[i].Type == "volume" && c.Mounts[i].Name == "" {
 			c.Mounts[i].Name = randomID()
+		}
+	}
+	network := opt.Network
+	if network == "" {
+		network = "bridge"
+	}
+	n, err := r.Network(network)
+	if err != nil {
+		return nil, err
+	}
+	if len(opt.Aliases) > 0 && !n.UserDefined() {
+		return nil, errors.New("network-scoped alias is supported only for containers in user defined networks")
+	}
+	if err := r.connect(c, n, opt.Aliases); err != nil {
+		return nil, err
+	}
+	if n.Name == "host" && opt.Hostname == "" {
+		// The host's network stack, and so its name.
+		if h, err := os.Hostname(); err == nil {
+			c.Config.Hostname = h
 		}
 	}
 	c.Ports = append(c.Ports, opt.Ports...)
@@ -337,7 +360,7 @@ func (r *Runtime) shellConfig(p *process, id sandbox.Identity, dir string, env [
 		fsys = p.fs.View(id)
 	}
 	return shell.Config{FS: fsys, Dir: dir, Env: env, Stdin: in, Stdout: stdio.Out, Stderr: stdio.Err,
-		Tools: r.Tools, Hostname: p.c.Config.Hostname}
+		Tools: r.Tools, Hostname: p.c.Config.Hostname, Resolve: r.resolver(p.c.ID)}
 }
 
 // Start runs the container in the foreground until its process exits and

@@ -33,6 +33,9 @@ type Config struct {
 	// Tools are the programs the sandbox can run.
 	Tools    tools.Registry
 	Hostname string
+	// Resolve answers name lookups the container's network provides
+	// (other containers by name or alias); nil resolves nothing.
+	Resolve func(name string) []string
 }
 
 // defaultPath is dash's search path when PATH is unset.
@@ -79,6 +82,7 @@ func Exec(ctx context.Context, cfg Config, argv []string) (exitCode int, err err
 type session struct {
 	tools    tools.Registry
 	hostname string
+	resolve  func(string) []string
 	mu       sync.Mutex
 	umask    fs.FileMode
 }
@@ -88,7 +92,7 @@ func newSession(cfg Config) *session {
 	if reg == nil {
 		reg = tools.Registry{}
 	}
-	return &session{tools: reg, hostname: cfg.Hostname, umask: 0o022}
+	return &session{tools: reg, hostname: cfg.Hostname, resolve: cfg.Resolve, umask: 0o022}
 }
 
 func (s *session) getUmask() fs.FileMode {
@@ -142,6 +146,7 @@ func (s *session) proc(fsys sandbox.FS, dir string, env, args []string, stdin io
 		FS: fsys, Dir: dir, Env: env, Args: args,
 		Stdin: stdin, Stdout: stdout, Stderr: stderr,
 		Hostname: s.hostname,
+		Resolve:  s.resolve,
 		Umask:    s.getUmask(),
 		Run: func(ctx context.Context, p *tools.Proc, script string) int {
 			code, err := s.runScript(ctx, p, script)

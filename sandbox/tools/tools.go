@@ -27,6 +27,9 @@ type Proc struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Hostname       string
+	// Resolve answers name lookups the container's network provides (nil:
+	// none); getent and friends consult /etc/hosts first.
+	Resolve func(name string) []string
 	// Umask holds the permission bits cleared from files and directories
 	// the program creates; the shell sets it (022 unless `umask` changed it).
 	Umask fs.FileMode
@@ -51,7 +54,7 @@ func Default() Registry {
 	r := Registry{}
 	for _, reg := range []Registry{fileTools(), listTools(), modeTools(), findTools(), textTools(),
 		grepTools(), sedTools(), printTools(), testTools(), systemTools(), shellTools(),
-		archiveTools(), userTools()} {
+		archiveTools(), userTools(), netTools()} {
 		for k, v := range reg {
 			r[k] = v
 		}

@@ -289,3 +289,32 @@ func TestUseraddThenUser(t *testing.T) {
 		t.Fatalf("as app: out %q err %q code %d", out, errs, code)
 	}
 }
+
+func TestGetent(t *testing.T) {
+	fsys := layerfs.New().View(sandbox.Root)
+	fsys.MkdirAll("/etc", 0o755)
+	f, _ := fsys.OpenFile("/etc/hosts", os.O_WRONLY|os.O_CREATE, 0o644)
+	f.Write([]byte("127.0.0.1 localhost\n172.18.0.5 self self.local\n"))
+	f.Close()
+	p := &tools.Proc{FS: fsys, Resolve: func(name string) []string {
+		if name == "db" {
+			return []string{"172.18.0.2"}
+		}
+		return nil
+	}}
+	for _, c := range []struct {
+		args []string
+		out  string
+		code int
+	}{
+		{[]string{"getent", "hosts", "db"}, "172.18.0.2      db\n", 0},
+		{[]string{"getent", "hosts", "self.local"}, "172.18.0.5      self.local\n", 0},
+		{[]string{"getent", "hosts", "nowhere"}, "", 2},
+	} {
+		var out, errOut bytes.Buffer
+		p.Args, p.Stdout, p.Stderr = c.args, &out, &errOut
+		if code := tools.Default()["getent"](context.Background(), p); code != c.code || out.String() != c.out {
+			t.Errorf("%v: %d %q, want %d %q (%s)", c.args, code, out.String(), c.code, c.out, errOut.String())
+		}
+	}
+}
