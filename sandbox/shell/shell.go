@@ -148,6 +148,13 @@ func (s *session) proc(fsys sandbox.FS, dir string, env, args []string, stdin io
 		Hostname: s.hostname,
 		Resolve:  s.resolve,
 		Umask:    s.getUmask(),
+		Interactive: func(ctx context.Context, p *tools.Proc, in io.Reader, prompt bool) int {
+			code, err := s.runInteractive(ctx, p, in, prompt)
+			if err != nil && ctx.Err() == nil {
+				fmt.Fprintf(p.Stderr, "%s: %v\n", p.Name(), err)
+			}
+			return code
+		},
 		Run: func(ctx context.Context, p *tools.Proc, script string) int {
 			code, err := s.runScript(ctx, p, script)
 			if err != nil && ctx.Err() == nil {
@@ -250,13 +257,37 @@ func (s *session) runScript(ctx context.Context, p *tools.Proc, script string) (
 		fmt.Fprintf(p.Stderr, "%s%s\n", fl.prefix(1), msg)
 		return 2, nil
 	}
+	r, done, err := s.newRunner(p, fl)
+	if err != nil {
+		return 1, err
+	}
+	defer done()
+	return exitOf(ctx, r.Run(ctx, file))
+}
+
+// exitOf turns a Run result into an exit status.
+func exitOf(ctx context.Context, err error) (int, error) {
+	var status interp.ExitStatus
+	switch {
+	case err == nil:
+		return 0, nil
+	case errors.As(err, &status):
+		return int(status), nil
+	case ctx.Err() != nil:
+		return 143, ctx.Err()
+	}
+	return 1, err
+}
+
+// newRunner makes the interpreter for one shell process: the container's
+// files through our handlers, its environment, p's stdio and parameters.
+func (s *session) newRunner(p *tools.Proc, fl flavour) (*interp.Runner, func(), error) {
 	sh := &shellRun{s: s, fl: fl, fs: p.FS}
 	env := newEnviron(p.Env, p.FS.Identity())
 	stdin, closeStdin, err := stdinFor(p.Stdin)
 	if err != nil {
-		return 1, err
+		return nil, nil, err
 	}
-	defer closeStdin()
 	var params []string
 	if len(p.Args) > 1 {
 		params = append([]string{"--"}, p.Args[1:]...)
@@ -277,23 +308,74 @@ func (s *session) runScript(ctx context.Context, p *tools.Proc, script string) (
 	}
 	r, err := interp.New(opts...)
 	if err != nil {
-		return 1, fmt.Errorf("starting shell: %w", err)
+		closeStdin()
+		return nil, nil, fmt.Errorf("starting shell: %w", err)
 	}
 	sh.root = r
 	env.resetting = true
 	r.Reset()
 	env.resetting = false
-	err = r.Run(ctx, file)
-	var status interp.ExitStatus
-	switch {
-	case err == nil:
-		return 0, nil
-	case errors.As(err, &status):
-		return int(status), nil
-	case ctx.Err() != nil:
-		return 143, ctx.Err()
+	return r, closeStdin, nil
+}
+
+// runInteractive reads commands from in and runs each complete one as it
+// arrives, as dash does with no script; with prompt it shows PS1 ("# " for
+// root, "$ " otherwise) and PS2 ("> ") on stderr.
+func (s *session) runInteractive(ctx context.Context, p *tools.Proc, in io.Reader, prompt bool) (int, error) {
+	fl := flavourOf(p.Name())
+	// The parser owns in. A terminal (a file) is shared with the commands,
+	// as in a real shell; any other stream would be split between the
+	// parser and the runner's copy, so commands get an empty stdin.
+	if _, ok := in.(*os.File); !ok {
+		sub := *p
+		sub.Stdin = strings.NewReader("")
+		p = &sub
 	}
-	return 1, err
+	r, done, err := s.newRunner(p, fl)
+	if err != nil {
+		return 1, err
+	}
+	defer done()
+	ps1 := "$ "
+	if p.FS.Identity().IsRoot() {
+		ps1 = "# "
+	}
+	show := func(ps string) {
+		if prompt {
+			fmt.Fprint(p.Stderr, ps)
+		}
+	}
+	parser := syntax.NewParser(syntax.Variant(syntax.LangBash))
+	code := 0
+	var runErr error
+	show(ps1)
+	perr := parser.Interactive(in, func(stmts []*syntax.Stmt) bool {
+		if parser.Incomplete() {
+			show("> ")
+			return true
+		}
+		if msg := guardSyntax(&syntax.File{Stmts: stmts}); msg != "" {
+			fmt.Fprintf(p.Stderr, "%s%s\n", fl.prefix(1), msg)
+			code = 2
+		} else {
+			for _, st := range stmts {
+				code, runErr = exitOf(ctx, r.Run(ctx, st))
+				if r.Exited() || runErr != nil {
+					return false
+				}
+			}
+		}
+		show(ps1)
+		return ctx.Err() == nil
+	})
+	if perr != nil && runErr == nil {
+		fmt.Fprintf(p.Stderr, "%s%v\n", fl.prefix(1), perr)
+		return 2, nil
+	}
+	if prompt && !r.Exited() {
+		fmt.Fprintln(p.Stderr) // end of input at a prompt: a newline, as dash prints
+	}
+	return code, runErr
 }
 
 // stdinFor gives the interpreter our own pipe for non-file readers, so it

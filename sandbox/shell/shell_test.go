@@ -3,6 +3,7 @@ package shell
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -224,4 +225,39 @@ func TestCancel(t *testing.T) {
 	if time.Since(start) > 5*time.Second {
 		t.Fatal("sleep did not honour cancellation")
 	}
+}
+
+// sh with no script runs each command as it is read; with -i it prompts
+// ("# " as root, "> " to continue a command) on stderr.
+func TestInteractive(t *testing.T) {
+	f := debianTree(t)
+	var out, errb bytes.Buffer
+	cfg := Config{FS: f.View(sandbox.Root), Dir: "/", Env: []string{"PATH=" + testPath},
+		Stdin:  &lineReader{lines: []string{"echo one\n", "for i in 1 2\n", "do echo $i; done\n", "exit 5\n", "echo never\n"}},
+		Stdout: &out, Stderr: &errb, Tools: tools.Default()}
+	code, err := Exec(context.Background(), cfg, []string{"sh", "-i"})
+	if err != nil || code != 5 {
+		t.Fatalf("exit %d, %v (stderr %q)", code, err, errb.String())
+	}
+	if out.String() != "one\n1\n2\n" {
+		t.Errorf("stdout %q", out.String())
+	}
+	if errb.String() != "# # > # " {
+		t.Errorf("prompts %q, want \"# # > # \"", errb.String())
+	}
+}
+
+// lineReader hands out one line per Read, as a terminal does.
+type lineReader struct{ lines []string }
+
+func (l *lineReader) Read(p []byte) (int, error) {
+	if len(l.lines) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, l.lines[0])
+	l.lines[0] = l.lines[0][n:]
+	if l.lines[0] == "" {
+		l.lines = l.lines[1:]
+	}
+	return n, nil
 }

@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"golang.org/x/term"
 	"io"
 	"io/fs"
+	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -95,6 +97,7 @@ func shTool(ctx context.Context, p *Proc) int {
 	var setOpts []string
 	command := false
 	readStdin := false
+	interactive := false
 	for len(args) > 0 {
 		a := args[0]
 		if a == "--" {
@@ -124,9 +127,10 @@ func shTool(ctx context.Context, p *Proc) int {
 				command = true
 			case 's':
 				readStdin = true
-			case 'l', 'i':
-				// Login/interactive shells read profiles the sandbox does
-				// not model; the flags change nothing else here.
+			case 'i':
+				interactive = true
+			case 'l':
+				// Login shells read profiles the sandbox does not model.
 			case 'o':
 				if len(args) == 0 {
 					p.Errorf("-o: option requires an argument")
@@ -179,11 +183,16 @@ func shTool(ctx context.Context, p *Proc) int {
 		sub.Args = args
 		return p.Run(ctx, &sub, prefix+string(b))
 	default:
+		sub.Args = append([]string{p.Name()}, args...)
+		if p.Interactive != nil && prefix == "" {
+			// Commands run as they are read, with a prompt on a terminal
+			// (docker run -it IMAGE sh) or with -i.
+			return p.Interactive(ctx, &sub, p.stdin(), interactive || isTerminal(p.stdin()))
+		}
 		b, err := io.ReadAll(p.stdin())
 		if err != nil {
 			return 2
 		}
-		sub.Args = append([]string{p.Name()}, args...)
 		sub.Stdin = strings.NewReader("")
 		return p.Run(ctx, &sub, prefix+string(b))
 	}
@@ -411,4 +420,11 @@ func whichTool(ctx context.Context, p *Proc) int {
 		}
 	}
 	return status
+}
+
+// isTerminal reports whether r is a terminal (learn's own stdin, passed on
+// by docker run -it).
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }

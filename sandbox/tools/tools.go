@@ -39,6 +39,9 @@ type Proc struct {
 	// Exec resolves argv[0] on p's PATH and runs it (xargs, env CMD,
 	// find -exec), returning its exit status (127 when not found).
 	Exec func(ctx context.Context, p *Proc, argv []string) int
+	// Interactive runs commands read from in as they arrive (sh with no
+	// script), showing prompts when prompt is set.
+	Interactive func(ctx context.Context, p *Proc, in io.Reader, prompt bool) int
 }
 
 // Tool is a program: it returns its exit status.
