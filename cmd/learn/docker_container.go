@@ -18,6 +18,7 @@ import (
 	"github.com/layerlab/learn/sandbox/python"
 	"github.com/layerlab/learn/sandbox/rootfs"
 	"github.com/layerlab/learn/sandbox/runtime"
+	"github.com/layerlab/learn/sandbox/services"
 	"github.com/layerlab/learn/sandbox/store"
 	"github.com/layerlab/learn/sandbox/tools"
 )
@@ -27,6 +28,7 @@ func (a *app) toolbox() tools.Registry {
 	reg := tools.Default()
 	maps.Copy(reg, python.Tools())
 	maps.Copy(reg, pkgs.Tools())
+	maps.Copy(reg, services.Tools())
 	return reg
 }
 

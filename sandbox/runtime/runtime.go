@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -305,7 +306,13 @@ type process struct {
 	id  sandbox.Identity
 	env []string
 	dir string
+	// term is closed by docker stop: the main process's SIGTERM.
+	term     chan struct{}
+	termOnce sync.Once
 }
+
+// terminate delivers docker stop's signal to the main process.
+func (p *process) terminate() { p.termOnce.Do(func() { close(p.term) }) }
 
 func (r *Runtime) prepare(c *Container) (*process, error) {
 	fsys, err := r.filesystem(c)
@@ -334,7 +341,7 @@ func (r *Runtime) prepare(c *Container) (*process, error) {
 	if err := r.setupMounts(c, fsys); err != nil {
 		return nil, err
 	}
-	p := &process{c: c, fs: fsys, id: id, env: env, dir: dir}
+	p := &process{c: c, fs: fsys, id: id, env: env, dir: dir, term: make(chan struct{})}
 	// The working directory exists before the process starts (runc makes
 	// it as root).
 	root, err := r.mounted(fsys.View(sandbox.Root), c, sandbox.Root)
@@ -404,7 +411,9 @@ func (r *Runtime) runMain(ctx context.Context, p *process, stdio Stdio) (int, er
 	}
 	stdio.Out = io.MultiWriter(stdio.Out, logw.stream("stdout"))
 	stdio.Err = io.MultiWriter(stdio.Err, logw.stream("stderr"))
-	return shell.Exec(ctx, r.shellConfig(p, p.id, p.dir, p.env, stdio), append([]string{p.c.Path}, p.c.Args...))
+	cfg := r.shellConfig(p, p.id, p.dir, p.env, stdio)
+	cfg.Terminate = p.term
+	return shell.Exec(ctx, cfg, append([]string{p.c.Path}, p.c.Args...))
 }
 
 // finish records how the process ended and keeps its writes; an

@@ -232,9 +232,11 @@ func (s *shim) handle(conn net.Conn) {
 		s.kill()
 		<-s.done
 	case "stop":
-		// The main process is PID 1 of its container: like most programs
-		// there, it has no SIGTERM handler and ignores it, so docker kills
-		// it when the timeout runs out, unless it exits first.
+		// The main process is PID 1 of its container: most programs there
+		// have no SIGTERM handler and ignore it, so docker kills them when
+		// the timeout runs out; those that handle it (the modelled
+		// services) exit first.
+		s.p.terminate()
 		select {
 		case <-s.done:
 		case <-time.After(time.Duration(req.Timeout) * time.Second):

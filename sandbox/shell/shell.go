@@ -36,6 +36,8 @@ type Config struct {
 	// Resolve answers name lookups the container's network provides
 	// (other containers by name or alias); nil resolves nothing.
 	Resolve func(name string) []string
+	// Terminate is closed when the container is asked to stop.
+	Terminate <-chan struct{}
 }
 
 // defaultPath is dash's search path when PATH is unset.
@@ -83,6 +85,7 @@ type session struct {
 	tools    tools.Registry
 	hostname string
 	resolve  func(string) []string
+	term     <-chan struct{}
 	mu       sync.Mutex
 	umask    fs.FileMode
 }
@@ -92,7 +95,7 @@ func newSession(cfg Config) *session {
 	if reg == nil {
 		reg = tools.Registry{}
 	}
-	return &session{tools: reg, hostname: cfg.Hostname, resolve: cfg.Resolve, umask: 0o022}
+	return &session{tools: reg, hostname: cfg.Hostname, resolve: cfg.Resolve, term: cfg.Terminate, umask: 0o022}
 }
 
 func (s *session) getUmask() fs.FileMode {
@@ -145,9 +148,10 @@ func (s *session) proc(fsys sandbox.FS, dir string, env, args []string, stdin io
 	return &tools.Proc{
 		FS: fsys, Dir: dir, Env: env, Args: args,
 		Stdin: stdin, Stdout: stdout, Stderr: stderr,
-		Hostname: s.hostname,
-		Resolve:  s.resolve,
-		Umask:    s.getUmask(),
+		Hostname:  s.hostname,
+		Resolve:   s.resolve,
+		Terminate: s.term,
+		Umask:     s.getUmask(),
 		Interactive: func(ctx context.Context, p *tools.Proc, in io.Reader, prompt bool) int {
 			code, err := s.runInteractive(ctx, p, in, prompt)
 			if err != nil && ctx.Err() == nil {

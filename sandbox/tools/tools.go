@@ -27,6 +27,11 @@ type Proc struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Hostname       string
+	// Terminate is closed when the container is asked to stop (docker
+	// stop's SIGTERM, or the image's STOPSIGNAL). Programs that handle it
+	// (the modelled services) shut down cleanly; the rest ignore it, as a
+	// PID 1 without a handler does, and are killed after the timeout.
+	Terminate <-chan struct{}
 	// Resolve answers name lookups the container's network provides (nil:
 	// none); getent and friends consult /etc/hosts first.
 	Resolve func(name string) []string
