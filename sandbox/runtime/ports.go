@@ -2,10 +2,12 @@ package runtime
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // PortBinding publishes a container port on the host, as -p does.
@@ -137,4 +139,52 @@ func hostPortFree(port int, proto string) bool {
 	}
 	l.Close()
 	return true
+}
+
+// startProxies forwards each published host port to the container port,
+// where a real process of the container (python -m http.server, which
+// runs on this machine) listens. A port published under its own number
+// needs no proxy: the process binds it itself. Stop closes them.
+func startProxies(c *Container) (stop func()) {
+	var listeners []net.Listener
+	for _, p := range c.Ports {
+		if p.Proto != "tcp" || p.HostPort == p.ContainerPort {
+			continue
+		}
+		l, err := net.Listen("tcp", net.JoinHostPort(p.HostIP, strconv.Itoa(p.HostPort)))
+		if err != nil {
+			continue // allocatePorts checked it; a race loses the proxy only
+		}
+		listeners = append(listeners, l)
+		target := net.JoinHostPort("127.0.0.1", strconv.Itoa(p.ContainerPort))
+		go func() {
+			for {
+				conn, err := l.Accept()
+				if err != nil {
+					return
+				}
+				go proxy(conn, target)
+			}
+		}()
+	}
+	return func() {
+		for _, l := range listeners {
+			l.Close()
+		}
+	}
+}
+
+// proxy copies one connection both ways; nothing listening in the
+// container closes it, as a refused connection would.
+func proxy(conn net.Conn, target string) {
+	defer conn.Close()
+	up, err := net.DialTimeout("tcp", target, 2*time.Second)
+	if err != nil {
+		return
+	}
+	defer up.Close()
+	done := make(chan struct{}, 2)
+	go func() { io.Copy(up, conn); done <- struct{}{} }()
+	go func() { io.Copy(conn, up); done <- struct{}{} }()
+	<-done
 }

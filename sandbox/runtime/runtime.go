@@ -387,7 +387,9 @@ func (r *Runtime) Start(ctx context.Context, c *Container, stdio Stdio) (int, er
 	if err := r.save(c); err != nil {
 		return 0, err
 	}
+	stopProxies := startProxies(c)
 	code, runErr := r.runMain(ctx, p, stdio)
+	stopProxies()
 	if ctx.Err() != nil {
 		// Interrupted (Ctrl-C): docker passes SIGINT on, and the process
 		// ends with 128+2.

@@ -135,6 +135,7 @@ func (r *Runtime) Serve(sig context.Context, id string) error {
 	go s.accept(ln)
 	go s.monitor(ctx)
 	go s.watchState(ctx)
+	defer startProxies(c)()
 	go func() {
 		select {
 		case <-sig.Done():
