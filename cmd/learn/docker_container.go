@@ -367,7 +367,6 @@ func (a *app) lifecycleCmd(verb string) *cobra.Command {
 func (a *app) execCmd() *cobra.Command {
 	var o dockercmd.ExecOptions
 	var env []string
-	var tty bool
 	cmd := &cobra.Command{
 		Use: "exec [OPTIONS] CONTAINER COMMAND [ARG...]", Short: "Execute a command in a running container",
 		Args: minArgs("exec", 2),
@@ -395,7 +394,7 @@ func (a *app) execCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.SetInterspersed(false)
 	f.BoolVarP(&o.Stdin, "interactive", "i", false, "keep STDIN open")
-	f.BoolVarP(&tty, "tty", "t", false, "allocate a pseudo-TTY")
+	f.BoolVarP(&o.Tty, "tty", "t", false, "allocate a pseudo-TTY")
 	f.StringVarP(&o.User, "user", "u", "", "username or UID")
 	f.StringVarP(&o.Workdir, "workdir", "w", "", "working directory inside the container")
 	f.StringArrayVarP(&env, "env", "e", nil, "set environment variables")

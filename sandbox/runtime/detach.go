@@ -72,6 +72,7 @@ type ExecOptions struct {
 	User    string
 	Workdir string
 	Stdin   bool
+	Tty     bool
 }
 
 // Exec runs a command in a running container and returns its exit code.
@@ -81,7 +82,7 @@ func (r *Runtime) Exec(ctx context.Context, c *Container, opt ExecOptions, stdio
 		return 0, err
 	}
 	defer conn.Close()
-	if err := send(conn, request{Op: "exec", Argv: opt.Argv, Env: opt.Env, User: opt.User, Workdir: opt.Workdir, Stdin: opt.Stdin && stdio.In != nil}); err != nil {
+	if err := send(conn, request{Op: "exec", Argv: opt.Argv, Env: opt.Env, User: opt.User, Workdir: opt.Workdir, Stdin: opt.Stdin && stdio.In != nil, Tty: opt.Tty}); err != nil {
 		return 0, err
 	}
 	if opt.Stdin && stdio.In != nil {
@@ -153,7 +154,8 @@ func (r *Runtime) Wait(ctx context.Context, c *Container) (int, error) {
 }
 
 // execIn runs argv in the container as id.
-func execIn(ctx context.Context, r *Runtime, p *process, id sandbox.Identity, dir string, env []string, stdio Stdio, argv []string) (int, error) {
+func execIn(ctx context.Context, r *Runtime, p *process, id sandbox.Identity, dir string, env []string, stdio Stdio, argv []string, tty bool) (int, error) {
 	cfg := r.shellConfig(p, id, dir, env, stdio)
+	cfg.Tty = tty
 	return shell.Exec(ctx, cfg, argv)
 }

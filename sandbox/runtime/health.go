@@ -82,7 +82,7 @@ func (s *shim) monitor(ctx context.Context) {
 		probe := HealthLog{Start: s.r.Now().UTC()}
 		var out bytes.Buffer
 		pctx, cancel := context.WithTimeout(ctx, timeout)
-		code, err := execIn(pctx, s.r, s.p, s.p.id, s.p.dir, s.p.env, Stdio{Out: &out, Err: &out}, argv)
+		code, err := execIn(pctx, s.r, s.p, s.p.id, s.p.dir, s.p.env, Stdio{Out: &out, Err: &out}, argv, false)
 		timedOut := pctx.Err() == context.DeadlineExceeded
 		cancel()
 		if ctx.Err() != nil {

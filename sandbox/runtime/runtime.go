@@ -415,6 +415,7 @@ func (r *Runtime) runMain(ctx context.Context, p *process, stdio Stdio) (int, er
 	stdio.Err = io.MultiWriter(stdio.Err, logw.stream("stderr"))
 	cfg := r.shellConfig(p, p.id, p.dir, p.env, stdio)
 	cfg.Terminate = p.term
+	cfg.Tty = p.c.Config.Tty
 	return shell.Exec(ctx, cfg, append([]string{p.c.Path}, p.c.Args...))
 }
 

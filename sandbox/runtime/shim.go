@@ -35,6 +35,7 @@ type request struct {
 	User    string   `json:"user,omitempty"`
 	Workdir string   `json:"workdir,omitempty"`
 	Stdin   bool     `json:"stdin,omitempty"`
+	Tty     bool     `json:"tty,omitempty"`
 	Timeout int      `json:"timeout,omitempty"` // stop: seconds before kill
 }
 
@@ -301,7 +302,7 @@ func (s *shim) exec(conn net.Conn, br *bufio.Reader, mu *sync.Mutex, req request
 		case <-ctx.Done():
 		}
 	}()
-	code, err := execIn(ctx, s.r, p, id, dir, env, stdio, req.Argv)
+	code, err := execIn(ctx, s.r, p, id, dir, env, stdio, req.Argv, req.Tty)
 	if err != nil && !ctxErr(err) {
 		writeFrame(conn, mu, frameError, []byte(err.Error()))
 		return

@@ -38,6 +38,8 @@ type Config struct {
 	Resolve func(name string) []string
 	// Terminate is closed when the container is asked to stop.
 	Terminate <-chan struct{}
+	// Tty says the process has a terminal (-t).
+	Tty bool
 }
 
 // defaultPath is dash's search path when PATH is unset.
@@ -86,6 +88,7 @@ type session struct {
 	hostname string
 	resolve  func(string) []string
 	term     <-chan struct{}
+	tty      bool
 	mu       sync.Mutex
 	umask    fs.FileMode
 }
@@ -95,7 +98,7 @@ func newSession(cfg Config) *session {
 	if reg == nil {
 		reg = tools.Registry{}
 	}
-	return &session{tools: reg, hostname: cfg.Hostname, resolve: cfg.Resolve, term: cfg.Terminate, umask: 0o022}
+	return &session{tools: reg, hostname: cfg.Hostname, resolve: cfg.Resolve, term: cfg.Terminate, tty: cfg.Tty, umask: 0o022}
 }
 
 func (s *session) getUmask() fs.FileMode {
@@ -151,6 +154,7 @@ func (s *session) proc(fsys sandbox.FS, dir string, env, args []string, stdin io
 		Hostname:  s.hostname,
 		Resolve:   s.resolve,
 		Terminate: s.term,
+		Tty:       s.tty,
 		Umask:     s.getUmask(),
 		Interactive: func(ctx context.Context, p *tools.Proc, in io.Reader, prompt bool) int {
 			code, err := s.runInteractive(ctx, p, in, prompt)

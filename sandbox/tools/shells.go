@@ -187,7 +187,7 @@ func shTool(ctx context.Context, p *Proc) int {
 		if p.Interactive != nil && prefix == "" {
 			// Commands run as they are read, with a prompt on a terminal
 			// (docker run -it IMAGE sh) or with -i.
-			return p.Interactive(ctx, &sub, p.stdin(), interactive || isTerminal(p.stdin()))
+			return p.Interactive(ctx, &sub, p.stdin(), interactive || p.Tty || isTerminal(p.stdin()))
 		}
 		b, err := io.ReadAll(p.stdin())
 		if err != nil {

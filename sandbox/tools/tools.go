@@ -32,6 +32,9 @@ type Proc struct {
 	// (the modelled services) shut down cleanly; the rest ignore it, as a
 	// PID 1 without a handler does, and are killed after the timeout.
 	Terminate <-chan struct{}
+	// Tty is set when the process has a terminal (docker run/exec -t), so
+	// an interactive shell prompts.
+	Tty bool
 	// Resolve answers name lookups the container's network provides (nil:
 	// none); getent and friends consult /etc/hosts first.
 	Resolve func(name string) []string
