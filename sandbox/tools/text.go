@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -170,9 +171,11 @@ func headTail(ctx context.Context, p *Proc, head bool) int {
 		return 1
 	}
 	count, bytesMode, fromStart, all := int64(10), false, false, false
-	verbose, quiet := false, false
+	verbose, quiet, follow := false, false, false
 	for _, o := range opts {
 		switch o.key {
+		case "f", "F", "follow":
+			follow = !head
 		case "n", "c":
 			bytesMode = o.key == "c"
 			v := o.val
@@ -211,7 +214,7 @@ func headTail(ctx context.Context, p *Proc, head bool) int {
 	openErr := func(name string, err error) {
 		p.Errorf("cannot open %s for reading: %s", quote(name), ErrText(err))
 	}
-	return p.readInputs(rest, openErr, func(name string, r io.Reader) error {
+	code := p.readInputs(rest, openErr, func(name string, r io.Reader) error {
 		if showHeaders {
 			if !first {
 				fmt.Fprintln(p.Stdout)
@@ -258,6 +261,51 @@ func headTail(ctx context.Context, p *Proc, head bool) int {
 		_, err = p.Stdout.Write(out)
 		return err
 	})
+	if !follow {
+		return code
+	}
+	return tailFollow(ctx, p, rest)
+}
+
+// tailFollow is tail -f: it prints what is appended to the files until the
+// process is stopped. On /dev/null nothing ever comes, which is why
+// `tail -f /dev/null` keeps a container running.
+func tailFollow(ctx context.Context, p *Proc, names []string) int {
+	sizes := map[string]int64{}
+	for _, n := range names {
+		if fi, err := p.FS.Stat(n); err == nil {
+			sizes[n] = fi.Size()
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return 143
+		case <-time.After(200 * time.Millisecond):
+		}
+		for _, n := range names {
+			if n == "-" || n == "/dev/null" {
+				continue
+			}
+			fi, err := p.FS.Stat(n)
+			if err != nil || fi.Size() <= sizes[n] {
+				if err == nil && fi.Size() < sizes[n] {
+					p.Errorf("%s: file truncated", n)
+					sizes[n] = fi.Size()
+				}
+				continue
+			}
+			f, err := p.FS.Open(n)
+			if err != nil {
+				continue
+			}
+			if _, err := f.Seek(sizes[n], io.SeekStart); err == nil {
+				m, _ := io.Copy(p.Stdout, f)
+				sizes[n] += m
+			}
+			f.Close()
+		}
+	}
 }
 
 // parseSizeSuffix reads counts like 10, 1K, 2M (head/tail -c).
