@@ -578,6 +578,67 @@ if "tempfile" in sys.modules:
 os.umask(_cfg["umask"])
 
 
+# --- names: the container's network, not this machine's -----------------
+# Container names and aliases resolve through the sandbox's network model
+# (and the container's /etc/hosts); a name it does not know fails as in an
+# isolated container. Addresses and localhost pass through untouched.
+
+_orig_gethostbyname = _socket.gethostbyname
+_orig_gethostbyname_ex = _socket.gethostbyname_ex
+_orig_getaddrinfo = _socket.getaddrinfo
+
+
+def _is_literal(host):
+    if host is None or host in ("", "localhost", "localhost.localdomain"):
+        return True
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    try:
+        _socket.inet_pton(_socket.AF_INET, host)
+        return True
+    except OSError:
+        pass
+    try:
+        _socket.inet_pton(_socket.AF_INET6, host)
+        return True
+    except OSError:
+        return False
+
+
+def _container_ips(host):
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    errno, extra = _call("host", host)
+    ips = [e for e in extra if e[:1] not in ("r", "l")]
+    if errno or not ips:
+        raise _socket.gaierror(-2, "Name or service not known")
+    return host, ips
+
+
+def gethostbyname(host):
+    if _is_literal(host):
+        return _orig_gethostbyname(host)
+    return _container_ips(host)[1][0]
+
+
+def gethostbyname_ex(host):
+    if _is_literal(host):
+        return _orig_gethostbyname_ex(host)
+    name, ips = _container_ips(host)
+    return name, [], ips
+
+
+def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
+    if _is_literal(host):
+        return _orig_getaddrinfo(host, port, family, type, proto, flags)
+    return _orig_getaddrinfo(_container_ips(host)[1][0], port, family, type, proto, flags)
+
+
+_socket.gethostbyname = gethostbyname
+_socket.gethostbyname_ex = gethostbyname_ex
+_socket.getaddrinfo = getaddrinfo
+
+
 # --- programs the embedded sandbox cannot start --------------------------
 
 _NO_EXEC = {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.forkpty"}

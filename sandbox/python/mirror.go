@@ -39,6 +39,8 @@ type mirror struct {
 	filled    map[string]bool // container files whose bytes are on the host
 	dirty     map[string]bool // container files opened for writing
 	listed    int             // entries materialised (for tests and tuning)
+	// lookupHost resolves names the container's network knows (nil: none).
+	lookupHost func(string) []string
 }
 
 func newMirror(fsys sandbox.FS, dir string, umask fs.FileMode) *mirror {
@@ -400,6 +402,9 @@ func num(s string) int64 {
 func (m *mirror) op(req []string) ([]string, error) {
 	c := path.Clean("/" + arg(req, 1))
 	switch req[0] {
+	case "host":
+		// A name lookup: the container's /etc/hosts, then its network.
+		return m.hostIPs(arg(req, 1)), nil
 	case "stat":
 		follow := arg(req, 2) == "1"
 		_, ready, err := m.resolve(c, follow)
@@ -664,4 +669,25 @@ func errnoOf(err error) int {
 		return int(syscall.EEXIST)
 	}
 	return int(syscall.EIO)
+}
+
+// hostIPs answers a program's name lookup as the container would.
+func (m *mirror) hostIPs(name string) []string {
+	if f, err := m.root.Open("/etc/hosts"); err == nil {
+		data, _ := io.ReadAll(f)
+		f.Close()
+		for _, line := range strings.Split(string(data), "\n") {
+			line, _, _ = strings.Cut(line, "#")
+			fields := strings.Fields(line)
+			for _, h := range fields[min(1, len(fields)):] {
+				if h == name {
+					return []string{fields[0]}
+				}
+			}
+		}
+	}
+	if m.lookupHost != nil {
+		return m.lookupHost(name)
+	}
+	return nil
 }

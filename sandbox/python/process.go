@@ -141,6 +141,7 @@ func Start(ctx context.Context, p *tools.Proc, in *Interpreter, img *Image, prog
 		return fail(err)
 	}
 	m := newMirror(p.FS, root, p.Umask)
+	m.lookupHost = p.Resolve
 	pr.mirror = m
 	cwd := p.Dir
 	if cwd == "" {
