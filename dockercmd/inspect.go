@@ -26,6 +26,11 @@ type InspectOptions struct {
 	// Containers, when set, finds a container's inspect record; docker
 	// inspect without --type looks at containers first.
 	Containers func(name string) (any, bool)
+	// Others, when set, finds a network or volume (typ "network",
+	// "volume", or "" for either), after containers and images.
+	Others func(name, typ string) (any, bool)
+
+	st *store.Store // set by RunInspect for findOther
 }
 
 var inspectTypes = []string{"config", "container", "image", "network", "node", "plugin", "secret", "service", "task", "volume"}
@@ -124,6 +129,7 @@ func RunInspect(io *iostreams.IOStreams, st *store.Store, opts InspectOptions) e
 			return &Error{Msg: err.Error(), Code: 64}
 		}
 	}
+	opts.st = st
 	var errs []error
 	var raws [][]byte
 	var lines bytes.Buffer
@@ -131,6 +137,8 @@ func RunInspect(io *iostreams.IOStreams, st *store.Store, opts InspectOptions) e
 		var rec any
 		if c, ok := findContainer(opts, name); ok {
 			rec = c
+		} else if o, ok := findOther(opts, name); ok {
+			rec = o
 		} else {
 			img, err := lookupForInspect(st, opts, name)
 			if err != nil {
@@ -179,6 +187,26 @@ func findContainer(opts InspectOptions, name string) (any, bool) {
 		return nil, false
 	}
 	return opts.Containers(name)
+}
+
+// findOther looks for a network or volume: with --type network|volume,
+// or without a type when no container or image has the name.
+func findOther(opts InspectOptions, name string) (any, bool) {
+	if opts.Others == nil || !opts.Object {
+		return nil, false
+	}
+	switch opts.Type {
+	case "network", "volume":
+		return opts.Others(name, opts.Type)
+	case "":
+		if opts.st != nil {
+			if _, err := opts.st.Image(name); err == nil {
+				return nil, false // an image of that name comes first
+			}
+		}
+		return opts.Others(name, "")
+	}
+	return nil, false
 }
 
 func lookupForInspect(st *store.Store, opts InspectOptions, name string) (*store.Image, error) {

@@ -93,22 +93,7 @@ func RunNetworkInspect(ios *iostreams.IOStreams, rt *runtime.Runtime, opts Netwo
 			errs = append(errs, netError(err))
 			continue
 		}
-		rec := networkInspect{Name: n.Name, ID: n.ID, Created: n.Created.Format(time.RFC3339Nano), Scope: "local", Driver: n.Driver,
-			Internal: n.Internal, Containers: map[string]networkEndpoint{}, Options: map[string]string{}, Labels: n.Labels,
-			IPAM: map[string]any{"Driver": "default", "Config": []map[string]string{}}}
-		if n.Subnet != "" {
-			rec.IPAM["Config"] = []map[string]string{{"Subnet": n.Subnet, "Gateway": n.Gateway}}
-		}
-		for _, c := range rt.Attached(n.Name) {
-			if !c.State.Running {
-				continue
-			}
-			for _, e := range c.Networks {
-				if e.Network == n.Name && e.IP != "" {
-					rec.Containers[c.ID] = networkEndpoint{Name: c.Name, IPv4Address: e.IP + "/16"}
-				}
-			}
-		}
+		rec := networkRecord(rt, n)
 		recs = append(recs, rec)
 	}
 	if opts.Format != "" {
@@ -190,4 +175,44 @@ func RunNetworkPrune(ios *iostreams.IOStreams, rt *runtime.Runtime, opts Network
 		}
 	}
 	return nil
+}
+
+// networkRecord is a network as docker inspect shows it, with the running
+// containers attached to it.
+func networkRecord(rt *runtime.Runtime, n *runtime.Network) networkInspect {
+	rec := networkInspect{Name: n.Name, ID: n.ID, Created: n.Created.Format(time.RFC3339Nano), Scope: "local", Driver: n.Driver,
+		Internal: n.Internal, Containers: map[string]networkEndpoint{}, Options: map[string]string{}, Labels: n.Labels,
+		IPAM: map[string]any{"Driver": "default", "Config": []map[string]string{}}}
+	if n.Subnet != "" {
+		rec.IPAM["Config"] = []map[string]string{{"Subnet": n.Subnet, "Gateway": n.Gateway}}
+	}
+	for _, c := range rt.Attached(n.Name) {
+		if !c.State.Running {
+			continue
+		}
+		for _, e := range c.Networks {
+			if e.Network == n.Name && e.IP != "" {
+				rec.Containers[c.ID] = networkEndpoint{Name: c.Name, IPv4Address: e.IP + "/16"}
+			}
+		}
+	}
+	return rec
+}
+
+// ObjectFinder is InspectOptions.Others for a runtime: networks, then
+// volumes.
+func ObjectFinder(rt *runtime.Runtime) func(name, typ string) (any, bool) {
+	return func(name, typ string) (any, bool) {
+		if typ != "volume" {
+			if n, err := rt.Network(name); err == nil {
+				return networkRecord(rt, n), true
+			}
+		}
+		if typ != "network" {
+			if v, err := rt.Volume(name); err == nil {
+				return volumeRecord(v), true
+			}
+		}
+		return nil, false
+	}
 }

@@ -77,10 +77,7 @@ func RunVolumeInspect(ios *iostreams.IOStreams, rt *runtime.Runtime, opts Volume
 			errs = append(errs, &Error{Msg: "Error response from daemon: " + err.Error()})
 			continue
 		}
-		recs = append(recs, map[string]any{
-			"CreatedAt": v.CreatedAt.Format(time.RFC3339), "Driver": v.Driver, "Labels": v.Labels,
-			"Mountpoint": v.Mountpoint, "Name": v.Name, "Options": map[string]string{}, "Scope": v.Scope,
-		})
+		recs = append(recs, volumeRecord(v))
 	}
 	if opts.Format != "" {
 		tmpl, err := parseTemplate(opts.Format)
@@ -147,4 +144,12 @@ func RunVolumePrune(ios *iostreams.IOStreams, rt *runtime.Runtime, opts VolumeOp
 	}
 	fmt.Fprintf(ios.Out, "Total reclaimed space: %s\n", units.HumanSizeWithPrecision(float64(size), 3))
 	return nil
+}
+
+// volumeRecord is a volume as docker inspect shows it.
+func volumeRecord(v *runtime.Volume) map[string]any {
+	return map[string]any{
+		"CreatedAt": v.CreatedAt.Format(time.RFC3339), "Driver": v.Driver, "Labels": v.Labels,
+		"Mountpoint": v.Mountpoint, "Name": v.Name, "Options": map[string]string{}, "Scope": v.Scope,
+	}
 }

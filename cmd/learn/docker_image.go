@@ -140,6 +140,7 @@ func (a *app) inspectCmd(object bool) *cobra.Command {
 					return err
 				}
 				opts.Containers = dockercmd.ContainerFinder(rt)
+				opts.Others = dockercmd.ObjectFinder(rt)
 			}
 			return a.withStore(func(st *store.Store) error { return dockercmd.RunInspect(a.io, st, opts) })
 		},
