@@ -11,7 +11,6 @@ import (
 
 	"github.com/layerlab/learn/iostreams"
 	"github.com/layerlab/learn/sandbox/runtime"
-	"github.com/layerlab/learn/sandbox/store"
 )
 
 // RunOptions are the `docker run` flags the embedded runtime takes.
@@ -24,9 +23,6 @@ type RunOptions struct {
 	Self []string
 }
 
-// Resolver finds an image for run (the store, then the offline catalogue).
-type Resolver func(ref string) (*store.Image, error)
-
 // runError is docker run's shape for a daemon-side failure: "docker: "
 // prefix, the hint line, exit code 125.
 func runError(format string, args ...any) error {
@@ -35,14 +31,21 @@ func runError(format string, args ...any) error {
 
 // RunRun creates a container and runs it in the foreground; the command's
 // exit code is the container's.
-func RunRun(ctx context.Context, ios *iostreams.IOStreams, rt *runtime.Runtime, resolve Resolver, opts RunOptions) (int, error) {
-	if resolve == nil {
-		resolve = rt.Store.Image
-	}
+func RunRun(ctx context.Context, ios *iostreams.IOStreams, rt *runtime.Runtime, opts RunOptions) (int, error) {
 	img, err := rt.Store.Image(opts.Image)
 	if err != nil {
+		// As docker: say so, pull it (from the offline catalogue), go on.
 		fmt.Fprintf(ios.ErrOut, "Unable to find image '%s' locally\n", familiarRef(opts.Image))
-		if img, err = resolve(opts.Image); err != nil {
+		pullIO := *ios
+		pullIO.Out = ios.ErrOut
+		if err := RunPull(&pullIO, rt.Store, PullOptions{Image: opts.Image, forRun: true}); err != nil {
+			var de *Error
+			if errors.As(err, &de) {
+				return 0, &Error{Msg: "docker: " + de.Msg + "\nSee 'docker run --help'.", Code: 125, cause: err}
+			}
+			return 0, runError("%v", err)
+		}
+		if img, err = rt.Store.Image(opts.Image); err != nil {
 			return 0, runError("%v", err)
 		}
 	}

@@ -14,6 +14,9 @@ type PullOptions struct {
 	Image   string
 	Quiet   bool // -q: print only the image's full name
 	AllTags bool // -a: refused, the catalogue is not a registry
+	// forRun is docker run's pull of a missing image: no default-tag note
+	// and no final name line.
+	forRun bool
 }
 
 // RunPull answers `docker pull` from the offline catalogue, with docker's
@@ -27,7 +30,7 @@ func RunPull(ios *iostreams.IOStreams, st *store.Store, opts PullOptions) error 
 	if err != nil {
 		return cliError("invalid reference format")
 	}
-	if r.Tag == "" && r.Digest == "" && !opts.Quiet {
+	if r.Tag == "" && r.Digest == "" && !opts.Quiet && !opts.forRun {
 		fmt.Fprintln(ios.Out, "Using default tag: latest")
 	}
 	res, err := images.Pull(st, opts.Image)
@@ -63,6 +66,8 @@ func RunPull(ios *iostreams.IOStreams, st *store.Store, opts PullOptions) error 
 	} else {
 		fmt.Fprintf(ios.Out, "Status: Downloaded newer image for %s\n", res.Ref.Familiar())
 	}
-	fmt.Fprintln(ios.Out, res.Ref.String())
+	if !opts.forRun {
+		fmt.Fprintln(ios.Out, res.Ref.String())
+	}
 	return nil
 }

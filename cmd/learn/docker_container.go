@@ -129,7 +129,7 @@ func (a *app) runCmd() *cobra.Command {
 			var code int
 			err = a.withRuntime(func(rt *runtime.Runtime) error {
 				var err error
-				code, err = dockercmd.RunRun(cmd.Context(), a.io, rt, a.resolver(rt.Store), o)
+				code, err = dockercmd.RunRun(cmd.Context(), a.io, rt, o)
 				return err
 			})
 			if err != nil {
@@ -169,10 +169,6 @@ func (a *app) runCmd() *cobra.Command {
 	f.BoolVarP(&o.Tty, "tty", "t", false, "allocate a pseudo-TTY")
 	return cmd
 }
-
-// resolver finds images for run: the store first, then the offline
-// catalogue (which records the image as pulled).
-func (a *app) resolver(st *store.Store) dockercmd.Resolver { return images.Resolver(st) }
 
 // envFlags reads -e and --env-file as docker does: KEY=VALUE, or a bare
 // KEY taken from learn's own environment when set there.
