@@ -1,0 +1,458 @@
+package checker
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/layerlab/learn/sandbox/buildctx"
+	"github.com/layerlab/learn/sandbox/dockerfile"
+	"github.com/layerlab/learn/sandbox/progress"
+)
+
+// Engine is what checks need of a Docker engine: running docker commands.
+// The embedded sandbox and a real engine both provide it.
+type Engine interface {
+	// Docker runs `docker ARGS` with dir as the working directory.
+	Docker(ctx context.Context, dir string, args []string) (Outcome, error)
+	// Script runs a learner's shell script whose docker commands go to
+	// this engine, in dir.
+	Script(ctx context.Context, dir, file string) (Outcome, error)
+}
+
+// ImageFiles is an optional Engine capability: the paths in an image.
+type ImageFiles interface {
+	ImageHas(ctx context.Context, image, path string) (bool, error)
+}
+
+// Outcome is what a command printed and its exit code.
+type Outcome struct {
+	Stdout, Stderr string
+	Exit           int
+}
+
+// Result is one expectation's verdict.
+type Result struct {
+	Line   Line
+	Pass   bool
+	Want   string // what was expected, in words
+	Saw    string // what was seen
+	Steps  []progress.Parsed
+	Points int
+}
+
+// Report is a whole script's run.
+type Report struct {
+	Results []Result
+	// Failed is set when an action could not run at all (a missing file
+	// to edit); the expectations after it are not checked.
+	Failed string
+}
+
+// Passed reports whether every expectation passed.
+func (r *Report) Passed() bool {
+	if r.Failed != "" {
+		return false
+	}
+	for _, res := range r.Results {
+		if !res.Pass {
+			return false
+		}
+	}
+	return true
+}
+
+// state is what expectations look at: the last action's outcome and the
+// last build's steps.
+type state struct {
+	last      Outcome
+	ran       bool
+	lastBuild []*progress.Parsed
+	built     bool
+	buildErr  string // the last build's error, if it failed
+}
+
+// Run plays a script in dir (a private copy of the learner's folder) on e.
+func Run(ctx context.Context, e Engine, s *Script, dir string) *Report {
+	rep := &Report{}
+	st := &state{}
+	for _, l := range s.Lines {
+		if l.Kind == Action {
+			if err := act(ctx, e, l, dir, st); err != nil {
+				rep.Failed = fmt.Sprintf("%s:%d: %s: %v", l.File, l.N, l.Text, err)
+				return rep
+			}
+			continue
+		}
+		res := expect(ctx, e, l, dir, st)
+		res.Line = l
+		if l.Neg {
+			res.Pass = !res.Pass
+			res.Want = "not: " + res.Want
+		}
+		if res.Pass {
+			res.Points = l.Points
+		}
+		rep.Results = append(rep.Results, res)
+	}
+	return rep
+}
+
+func act(ctx context.Context, e Engine, l Line, dir string, st *state) error {
+	switch l.Verb {
+	case "docker":
+		args := l.Args
+		if args[0] == "build" {
+			// Cache expectations read BuildKit's plain progress, which every
+			// engine prints the same way.
+			args = append([]string{"build", "--progress=plain"}, args[1:]...)
+		}
+		out, err := e.Docker(ctx, dir, args)
+		if err != nil {
+			return err
+		}
+		st.last, st.ran = out, true
+		if args[0] == "build" {
+			vs, _ := progress.ParsePlain(strings.NewReader(out.Stderr))
+			st.lastBuild, st.built, st.buildErr = vs, true, ""
+			if out.Exit != 0 {
+				st.buildErr = buildError(out.Stderr)
+			}
+		}
+	case "run":
+		out, err := e.Script(ctx, dir, l.Args[0])
+		if err != nil {
+			return err
+		}
+		st.last, st.ran = out, true
+	case "edit":
+		return edit(dir, l.Args)
+	}
+	return nil
+}
+
+// edit changes the private copy as a developer would.
+func edit(dir string, a []string) error {
+	name := filepath.Join(dir, filepath.FromSlash(a[0]))
+	if rel, err := filepath.Rel(dir, name); err != nil || strings.HasPrefix(rel, "..") {
+		return fmt.Errorf("%s is outside the lesson folder", a[0])
+	}
+	switch a[1] {
+	case "append", "prepend", "write":
+		old, err := os.ReadFile(name)
+		if err != nil && a[1] != "write" {
+			return err
+		}
+		text := a[2] + "\n"
+		switch a[1] {
+		case "append":
+			if len(old) > 0 && old[len(old)-1] != '\n' {
+				text = "\n" + text
+			}
+			text = string(old) + text
+		case "prepend":
+			text = text + string(old)
+		}
+		os.MkdirAll(filepath.Dir(name), 0o755)
+		return os.WriteFile(name, []byte(text), 0o644)
+	case "replace":
+		old, err := os.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		if !strings.Contains(string(old), a[2]) {
+			return fmt.Errorf("%q is not in %s", a[2], a[0])
+		}
+		return os.WriteFile(name, []byte(strings.Replace(string(old), a[2], a[3], 1)), 0o644)
+	case "touch":
+		now := timeNow()
+		return os.Chtimes(name, now, now)
+	case "chmod":
+		m, _ := strconv.ParseUint(a[2], 8, 32)
+		return os.Chmod(name, os.FileMode(m))
+	case "rm":
+		return os.RemoveAll(name)
+	}
+	return fmt.Errorf("unknown edit %q", a[1])
+}
+
+func expect(ctx context.Context, e Engine, l Line, dir string, st *state) Result {
+	a := l.Args
+	switch l.Verb {
+	case "cached", "ran":
+		if !st.built {
+			return Result{Want: l.Verb + " " + a[0], Saw: "no build ran before this check"}
+		}
+		want := l.Verb == "cached"
+		for _, v := range st.lastBuild {
+			if v.Step() && strings.HasPrefix(v.Instruction(), a[0]) {
+				saw := "ran"
+				if v.Cached {
+					saw = "CACHED"
+				}
+				verb := map[bool]string{true: "CACHED", false: "ran"}[want]
+				return Result{Pass: v.Cached == want, Want: fmt.Sprintf("%q %s", a[0], verb), Saw: fmt.Sprintf("%s %s", v.Instruction(), saw), Steps: derefSteps(st.lastBuild)}
+			}
+		}
+		saw := "no such step in the last build"
+		if st.buildErr != "" {
+			saw = "the build failed: " + st.buildErr
+		}
+		return Result{Want: fmt.Sprintf("a step starting %q", a[0]), Saw: saw, Steps: derefSteps(st.lastBuild)}
+	case "exit":
+		n, _ := strconv.Atoi(a[0])
+		return Result{Pass: st.ran && st.last.Exit == n, Want: "exit code " + a[0], Saw: fmt.Sprintf("exit code %d", st.last.Exit)}
+	case "stdout", "stderr":
+		text := st.last.Stdout
+		if l.Verb == "stderr" {
+			text = st.last.Stderr
+		}
+		return matchOutput(l.Verb, a[0], a[1], text)
+	case "image":
+		return expectImage(ctx, e, a)
+	case "context":
+		c, err := buildctx.Open(dir, "Dockerfile")
+		if err != nil {
+			return Result{Want: "a build context", Saw: err.Error()}
+		}
+		defer c.Close()
+		excluded := c.Excluded(strings.TrimPrefix(a[1], "/"))
+		want := a[0] == "excludes"
+		saw := map[bool]string{true: a[1] + " is excluded by .dockerignore", false: a[1] + " is sent with the context"}[excluded]
+		return Result{Pass: excluded == want, Want: fmt.Sprintf("the context %s %s", a[0], a[1]), Saw: saw}
+	case "dockerfile":
+		return expectDockerfile(dir, a)
+	case "lint":
+		return expectLint(dir, a)
+	case "container":
+		out, err := e.Docker(ctx, dir, []string{"inspect", "--format", "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}", a[0]})
+		if err != nil || out.Exit != 0 {
+			return Result{Want: "container " + a[0] + " " + a[1], Saw: "no container named " + a[0]}
+		}
+		fields := strings.Fields(out.Stdout)
+		ok := len(fields) > 0 && (fields[0] == a[1] || a[1] == "healthy" && len(fields) > 1 && fields[1] == "healthy")
+		return Result{Pass: ok, Want: "container " + a[0] + " " + a[1], Saw: strings.TrimSpace(out.Stdout)}
+	case "volume":
+		out, err := e.Docker(ctx, dir, []string{"volume", "inspect", "--format", "{{.Mountpoint}}", a[0]})
+		if err != nil || out.Exit != 0 {
+			return Result{Want: "volume " + a[0], Saw: "no volume named " + a[0]}
+		}
+		_, serr := os.Lstat(filepath.Join(strings.TrimSpace(out.Stdout), filepath.FromSlash(a[2])))
+		return Result{Pass: serr == nil, Want: fmt.Sprintf("volume %s holds %s", a[0], a[2]), Saw: map[bool]string{true: "it does", false: "it does not"}[serr == nil]}
+	case "file":
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(a[0])))
+		if err != nil {
+			return Result{Want: fmt.Sprintf("%s contains %q", a[0], a[2]), Saw: a[0] + " does not exist"}
+		}
+		return Result{Pass: strings.Contains(string(data), a[2]), Want: fmt.Sprintf("%s contains %q", a[0], a[2]), Saw: excerpt(string(data))}
+	}
+	return Result{Want: l.Text, Saw: "not a known expectation"}
+}
+
+// buildError is the line docker ends a failed build with.
+func buildError(stderr string) string {
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if strings.HasPrefix(lines[i], "ERROR: ") || strings.HasPrefix(lines[i], "learn: ") {
+			return strings.TrimPrefix(strings.TrimPrefix(lines[i], "ERROR: "), "failed to solve: ")
+		}
+	}
+	if len(lines) > 0 {
+		return lines[len(lines)-1]
+	}
+	return "(no message)"
+}
+
+func derefSteps(vs []*progress.Parsed) []progress.Parsed {
+	var out []progress.Parsed
+	for _, v := range vs {
+		if v.Step() {
+			out = append(out, *v)
+		}
+	}
+	return out
+}
+
+func matchOutput(stream, how, want, text string) Result {
+	r := Result{Want: fmt.Sprintf("%s %s %q", stream, how, want), Saw: excerpt(text)}
+	switch how {
+	case "contains":
+		r.Pass = strings.Contains(text, want)
+	case "equals":
+		r.Pass = strings.TrimRight(text, "\n") == strings.TrimRight(want, "\n")
+	case "matches":
+		re, err := compile(want)
+		r.Pass = err == nil && re.MatchString(text)
+	}
+	return r
+}
+
+// excerpt keeps a long output readable in a report.
+func excerpt(s string) string {
+	s = strings.TrimRight(s, "\n")
+	if s == "" {
+		return "(nothing)"
+	}
+	lines := strings.Split(s, "\n")
+	if len(lines) > 8 {
+		lines = append(lines[:8], fmt.Sprintf("... (%d more lines)", len(lines)-8))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func expectImage(ctx context.Context, e Engine, a []string) Result {
+	img := a[0]
+	switch a[1] {
+	case "has", "lacks":
+		want := a[1] == "has"
+		r := Result{Want: fmt.Sprintf("image %s %s %s", img, a[1], a[2])}
+		f, ok := e.(ImageFiles)
+		if !ok {
+			r.Saw = "this engine cannot list an image's files"
+			return r
+		}
+		has, err := f.ImageHas(ctx, img, a[2])
+		if err != nil {
+			r.Saw = err.Error()
+			return r
+		}
+		r.Pass = has == want
+		r.Saw = map[bool]string{true: a[2] + " is in the image", false: a[2] + " is not in the image"}[has]
+		return r
+	case "size":
+		out, err := e.Docker(ctx, "", []string{"image", "inspect", "--format", "{{.Size}}", img})
+		r := Result{Want: fmt.Sprintf("image %s size %s %s", img, a[2], a[3])}
+		if err != nil || out.Exit != 0 {
+			r.Saw = "no image " + img
+			return r
+		}
+		size, _ := strconv.ParseInt(strings.TrimSpace(out.Stdout), 10, 64)
+		limit, _ := ParseSize(a[3])
+		switch a[2] {
+		case "<":
+			r.Pass = size < limit
+		case "<=":
+			r.Pass = size <= limit
+		case ">":
+			r.Pass = size > limit
+		case ">=":
+			r.Pass = size >= limit
+		}
+		r.Saw = fmt.Sprintf("%.1fMB", float64(size)/1e6)
+		return r
+	case "config":
+		out, err := e.Docker(ctx, "", []string{"image", "inspect", "--format", "{{json .Config." + a[2] + "}}", img})
+		want := strings.Join(a[3:], " ")
+		r := Result{Want: fmt.Sprintf("image %s config %s %s", img, a[2], want)}
+		if err != nil || out.Exit != 0 {
+			r.Saw = "no image " + img
+			return r
+		}
+		got := strings.TrimSpace(out.Stdout)
+		var plain any
+		if json.Unmarshal([]byte(got), &plain) == nil {
+			if s, ok := plain.(string); ok {
+				got = s
+			}
+		}
+		r.Saw = got
+		r.Pass = strings.Contains(got, want)
+		return r
+	}
+	return Result{Want: strings.Join(a, " "), Saw: "not a known image check"}
+}
+
+// instructions reads the learner's Dockerfile for static checks.
+func instructions(dir string) ([]string, []dockerfile.Warning, error) {
+	src, err := os.ReadFile(filepath.Join(dir, "Dockerfile"))
+	if err != nil {
+		return nil, nil, fmt.Errorf("there is no Dockerfile")
+	}
+	df, err := dockerfile.Parse(src, "Dockerfile", nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	var lines []string
+	for _, st := range df.Stages {
+		lines = append(lines, "FROM "+st.Base)
+		for _, c := range st.Commands {
+			lines = append(lines, strings.TrimSpace(fmt.Sprint(c)))
+		}
+	}
+	return lines, df.Warnings, nil
+}
+
+// startsWith compares an instruction case-insensitively on its keyword.
+func startsWith(instr, prefix string) bool {
+	ik, irest, _ := strings.Cut(instr, " ")
+	pk, prest, _ := strings.Cut(prefix, " ")
+	return strings.EqualFold(ik, pk) && strings.HasPrefix(strings.TrimSpace(irest), strings.TrimSpace(prest))
+}
+
+func expectDockerfile(dir string, a []string) Result {
+	want := fmt.Sprintf("the Dockerfile %s %q", a[0], a[1])
+	if a[0] == "before" {
+		want = fmt.Sprintf("%q before %q", a[1], a[2])
+	}
+	lines, _, err := instructions(dir)
+	if err != nil {
+		return Result{Want: want, Saw: err.Error()}
+	}
+	find := func(p string) int {
+		for i, l := range lines {
+			if startsWith(l, p) {
+				return i
+			}
+		}
+		return -1
+	}
+	switch a[0] {
+	case "has", "lacks":
+		i := find(a[1])
+		saw := "no such instruction"
+		if i >= 0 {
+			saw = lines[i]
+		}
+		return Result{Pass: (i >= 0) == (a[0] == "has"), Want: want, Saw: saw}
+	default: // before
+		i, j := find(a[1]), find(a[2])
+		return Result{Pass: i >= 0 && j >= 0 && i < j, Want: want, Saw: orderSaw(lines, i, j)}
+	}
+}
+
+func orderSaw(lines []string, i, j int) string {
+	switch {
+	case i < 0:
+		return "the first instruction is missing"
+	case j < 0:
+		return "the second instruction is missing"
+	case i > j:
+		return fmt.Sprintf("%q comes after %q", lines[i], lines[j])
+	}
+	return "in that order"
+}
+
+func expectLint(dir string, a []string) Result {
+	_, warnings, err := instructions(dir)
+	want := "no lint warnings"
+	if len(a) == 1 {
+		want = "no " + a[0] + " warning"
+	}
+	if err != nil {
+		return Result{Want: want, Saw: err.Error()}
+	}
+	var hits []string
+	for _, w := range warnings {
+		if len(a) == 0 || w.Rule == a[0] {
+			hits = append(hits, fmt.Sprintf("%s: %s (line %d)", w.Rule, w.Message, w.Line))
+		}
+	}
+	if len(hits) == 0 {
+		return Result{Pass: true, Want: want, Saw: "none"}
+	}
+	return Result{Want: want, Saw: strings.Join(hits, "\n")}
+}
