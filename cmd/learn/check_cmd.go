@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -73,29 +74,12 @@ func (a *app) checkCmd() *cobra.Command {
 func (a *app) checkStep(cmd *cobra.Command, s *session, l *lessons.Lesson, st *lessons.Step) (bool, error) {
 	green, red, dim := a.colors()
 	fmt.Fprintf(a.io.Out, "Checking %s, step %d: %s\n\n", l.ID, st.Index, st.Title)
-	self, err := self()
+	reports, err := runStepChecks(cmd.Context(), l, st, s.ws.LessonDir(l.ID))
 	if err != nil {
 		return false, err
 	}
 	pass := true
-	for _, block := range st.Checks {
-		script, err := checker.Parse(l.File, block.Line, block.Text)
-		if err != nil {
-			return false, err
-		}
-		tmp, err := os.MkdirTemp("", "learn-check-")
-		if err != nil {
-			return false, err
-		}
-		work := filepath.Join(tmp, l.ID)
-		if err := workspace.CopyFS(work, os.DirFS(s.ws.LessonDir(l.ID))); err != nil {
-			os.RemoveAll(tmp)
-			return false, fmt.Errorf("copying %s for the check: %w", l.ID, err)
-		}
-		eng := &sandboxEngine{home: filepath.Join(tmp, "engine-state"), self: self}
-		rep := checker.Run(cmd.Context(), eng, script, work)
-		eng.close()
-		os.RemoveAll(tmp)
+	for _, rep := range reports {
 		for _, r := range rep.Results {
 			if r.Pass {
 				fmt.Fprintf(a.io.Out, "  %s %s\n", green.Sprint("✓"), r.Want)
@@ -141,6 +125,36 @@ func (a *app) checkStep(cmd *cobra.Command, s *session, l *lessons.Lesson, st *l
 		fmt.Fprintln(a.io.Out, "That was the last step of the path. Well done!")
 	}
 	return true, nil
+}
+
+// runStepChecks runs a step's check blocks, each on its own private copy
+// of dir with a fresh embedded engine.
+func runStepChecks(ctx context.Context, l *lessons.Lesson, st *lessons.Step, dir string) ([]*checker.Report, error) {
+	self, err := self()
+	if err != nil {
+		return nil, err
+	}
+	var reports []*checker.Report
+	for _, block := range st.Checks {
+		script, err := checker.Parse(l.File, block.Line, block.Text)
+		if err != nil {
+			return nil, err
+		}
+		tmp, err := os.MkdirTemp("", "learn-check-")
+		if err != nil {
+			return nil, err
+		}
+		work := filepath.Join(tmp, l.ID)
+		if err := workspace.CopyFS(work, os.DirFS(dir)); err != nil {
+			os.RemoveAll(tmp)
+			return nil, fmt.Errorf("copying %s for the check: %w", l.ID, err)
+		}
+		eng := &sandboxEngine{home: filepath.Join(tmp, "engine-state"), self: self}
+		reports = append(reports, checker.Run(ctx, eng, script, work))
+		eng.close()
+		os.RemoveAll(tmp)
+	}
+	return reports, nil
 }
 
 // colors are the check report's styles, plain off a terminal.
