@@ -366,15 +366,15 @@ func expectImage(ctx context.Context, e Engine, a []string) Result {
 	return Result{Want: strings.Join(a, " "), Saw: "not a known image check"}
 }
 
-// instructions reads the learner's Dockerfile for static checks.
-func instructions(dir string) ([]string, []dockerfile.Warning, error) {
+// readDockerfile reads the learner's Dockerfile for static checks.
+func readDockerfile(dir string) ([]string, error) {
 	src, err := os.ReadFile(filepath.Join(dir, "Dockerfile"))
 	if err != nil {
-		return nil, nil, fmt.Errorf("there is no Dockerfile")
+		return nil, fmt.Errorf("there is no Dockerfile")
 	}
 	df, err := dockerfile.Parse(src, "Dockerfile", nil)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var lines []string
 	for _, st := range df.Stages {
@@ -383,7 +383,7 @@ func instructions(dir string) ([]string, []dockerfile.Warning, error) {
 			lines = append(lines, strings.TrimSpace(fmt.Sprint(c)))
 		}
 	}
-	return lines, df.Warnings, nil
+	return lines, nil
 }
 
 // startsWith compares an instruction case-insensitively on its keyword.
@@ -398,7 +398,7 @@ func expectDockerfile(dir string, a []string) Result {
 	if a[0] == "before" {
 		want = fmt.Sprintf("%q before %q", a[1], a[2])
 	}
-	lines, _, err := instructions(dir)
+	lines, err := readDockerfile(dir)
 	if err != nil {
 		return Result{Want: want, Saw: err.Error()}
 	}
@@ -437,18 +437,22 @@ func orderSaw(lines []string, i, j int) string {
 }
 
 func expectLint(dir string, a []string) Result {
-	_, warnings, err := instructions(dir)
-	want := "no lint warnings"
+	want := "no lint findings"
 	if len(a) == 1 {
-		want = "no " + a[0] + " warning"
+		want = "no " + a[0] + " finding"
 	}
+	src, err := os.ReadFile(filepath.Join(dir, "Dockerfile"))
+	if err != nil {
+		return Result{Want: want, Saw: "there is no Dockerfile"}
+	}
+	findings, err := Lint(src)
 	if err != nil {
 		return Result{Want: want, Saw: err.Error()}
 	}
 	var hits []string
-	for _, w := range warnings {
-		if len(a) == 0 || w.Rule == a[0] {
-			hits = append(hits, fmt.Sprintf("%s: %s (line %d)", w.Rule, w.Message, w.Line))
+	for _, f := range findings {
+		if len(a) == 0 || f.Rule == a[0] {
+			hits = append(hits, f.String())
 		}
 	}
 	if len(hits) == 0 {
