@@ -87,7 +87,7 @@ func (a *app) rootCmd() *cobra.Command {
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(
 		a.initCmd(), a.listCmd(), a.showCmd(), a.nextCmd(), a.prevCmd(),
-		a.progressCmd(), a.resetCmd(), a.checkCmd(), a.hintCmd(), a.solutionCmd(), a.gradeCmd(), a.lintCmd(), a.dockerCmd(), a.shimCmd(),
+		a.progressCmd(), a.resetCmd(), a.checkCmd(), a.hintCmd(), a.solutionCmd(), a.gradeCmd(), a.lintCmd(), a.devCmd(), a.dockerCmd(), a.shimCmd(),
 	)
 	// Unknown subcommands and bad arguments are usage errors (exit 2).
 	for _, c := range append(root.Commands(), root) {
