@@ -37,11 +37,13 @@ type Outcome struct {
 
 // Result is one expectation's verdict.
 type Result struct {
-	Line   Line
-	Pass   bool
-	Want   string // what was expected, in words
-	Saw    string // what was seen
-	Steps  []progress.Parsed
+	Line  Line
+	Pass  bool
+	Want  string // what was expected, in words
+	Saw   string // what was seen
+	Steps []progress.Parsed
+	// Why says, for each step of Steps that ran, what made it run.
+	Why    map[string]string
 	Points int
 }
 
@@ -74,6 +76,9 @@ type state struct {
 	lastBuild []*progress.Parsed
 	built     bool
 	buildErr  string // the last build's error, if it failed
+	why       map[string]string
+	edited    []string // files the script edited since the last build
+	builds    int
 }
 
 // Run plays a script in dir (a private copy of the learner's folder) on e.
@@ -119,6 +124,8 @@ func act(ctx context.Context, e Engine, l Line, dir string, st *state) error {
 		if args[0] == "build" {
 			vs, _ := progress.ParsePlain(strings.NewReader(out.Stderr))
 			st.lastBuild, st.built, st.buildErr = vs, true, ""
+			st.why = explain(vs, st.edited, st.builds)
+			st.edited, st.builds = nil, st.builds+1
 			if out.Exit != 0 {
 				st.buildErr = buildError(out.Stderr)
 			}
@@ -130,6 +137,7 @@ func act(ctx context.Context, e Engine, l Line, dir string, st *state) error {
 		}
 		st.last, st.ran = out, true
 	case "edit":
+		st.edited = append(st.edited, filepath.ToSlash(filepath.Clean(l.Args[0])))
 		return edit(dir, l.Args)
 	}
 	return nil
@@ -195,7 +203,7 @@ func expect(ctx context.Context, e Engine, l Line, dir string, st *state) Result
 					saw = "CACHED"
 				}
 				verb := map[bool]string{true: "CACHED", false: "ran"}[want]
-				return Result{Pass: v.Cached == want, Want: fmt.Sprintf("%q %s", a[0], verb), Saw: fmt.Sprintf("%s %s", v.Instruction(), saw), Steps: derefSteps(st.lastBuild)}
+				return Result{Pass: v.Cached == want, Want: fmt.Sprintf("%q %s", a[0], verb), Saw: fmt.Sprintf("%s %s", v.Instruction(), saw), Steps: derefSteps(st.lastBuild), Why: st.why}
 			}
 		}
 		saw := "no such step in the last build"
@@ -251,6 +259,69 @@ func expect(ctx context.Context, e Engine, l Line, dir string, st *state) Result
 		return Result{Pass: strings.Contains(string(data), a[2]), Want: fmt.Sprintf("%s contains %q", a[0], a[2]), Saw: excerpt(string(data))}
 	}
 	return Result{Want: l.Text, Saw: "not a known expectation"}
+}
+
+// explain says why each step of a build ran: the first build has no
+// cache; the first step to run in a stage ran because of what changed
+// (a file the script edited that it copies, or its own instruction or
+// environment); every later step of the stage runs because its cache key
+// includes the step before it.
+func explain(vs []*progress.Parsed, edited []string, builds int) map[string]string {
+	why := map[string]string{}
+	cascading := map[string]bool{}
+	for _, v := range vs {
+		if !v.Step() || v.Cached || strings.HasPrefix(v.Instruction(), "FROM ") {
+			continue
+		}
+		stage := stageOf(v.Name)
+		switch {
+		case builds == 0:
+			why[v.Name] = "the first build: nothing was cached yet"
+		case cascading[stage]:
+			why[v.Name] = "a step before it ran, and each step's cache key includes the one before it (the cascade)"
+		default:
+			why[v.Name] = firstCause(v.Instruction(), edited)
+		}
+		cascading[stage] = true
+	}
+	return why
+}
+
+func stageOf(name string) string {
+	inner, _, _ := strings.Cut(strings.TrimPrefix(name, "["), "]")
+	if f := strings.Fields(inner); len(f) == 2 {
+		return f[0]
+	}
+	return ""
+}
+
+// firstCause explains the first step of a stage that ran.
+func firstCause(instr string, edited []string) string {
+	keyword, rest, _ := strings.Cut(instr, " ")
+	switch keyword {
+	case "COPY", "ADD":
+		var srcs []string
+		for _, f := range strings.Fields(rest) {
+			if !strings.HasPrefix(f, "--") {
+				srcs = append(srcs, f)
+			}
+		}
+		if len(srcs) > 1 {
+			srcs = srcs[:len(srcs)-1] // the last word is the destination
+		}
+		for _, e := range edited {
+			for _, s := range srcs {
+				s = strings.TrimSuffix(strings.TrimPrefix(s, "./"), "/")
+				if s == "." || s == "" || e == s || strings.HasPrefix(e, s+"/") {
+					return e + " changed, and this step copies it: its content is part of the step's cache key"
+				}
+			}
+		}
+		return "a file it copies changed (content, permissions or the file list), or the instruction itself did"
+	case "RUN":
+		return "its command, or the environment it runs in (ENV, ARG, USER, WORKDIR), changed since the last build"
+	}
+	return "the instruction changed since the last build"
 }
 
 // buildError is the line docker ends a failed build with.

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/layerlab/learn/lessons"
+	"github.com/layerlab/learn/sandbox/progress"
 )
 
 func TestParseLines(t *testing.T) {
@@ -122,4 +123,37 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestExplain(t *testing.T) {
+	plain := `#1 [1/5] FROM docker.io/library/python:3.14-slim
+#1 CACHED
+
+#2 [2/5] WORKDIR /app
+#2 CACHED
+
+#3 [3/5] COPY requirements.txt .
+#3 CACHED
+
+#4 [4/5] COPY src/ ./src/
+#4 DONE 0.1s
+
+#5 [5/5] RUN pip install -r requirements.txt
+#5 DONE 0.3s
+`
+	vs, _ := progress.ParsePlain(strings.NewReader(plain))
+	why := explain(vs, []string{"src/pipeline.py"}, 1)
+	if got := why["[4/5] COPY src/ ./src/"]; !strings.HasPrefix(got, "src/pipeline.py changed, and this step copies it") {
+		t.Errorf("COPY: %q", got)
+	}
+	if got := why["[5/5] RUN pip install -r requirements.txt"]; !strings.Contains(got, "cascade") {
+		t.Errorf("RUN: %q", got)
+	}
+	if _, ok := why["[3/5] COPY requirements.txt ."]; ok {
+		t.Error("a CACHED step got a reason")
+	}
+	first := explain(vs, nil, 0)
+	if !strings.Contains(first["[4/5] COPY src/ ./src/"], "first build") {
+		t.Errorf("first build: %q", first)
+	}
 }

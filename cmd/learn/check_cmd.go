@@ -96,6 +96,9 @@ func (a *app) checkStep(cmd *cobra.Command, s *session, l *lessons.Lesson, st *l
 						state = "CACHED"
 					}
 					fmt.Fprintln(a.io.Out, dim.Sprintf("        %-7s %s", state, v.Name))
+					if why := r.Why[v.Name]; why != "" {
+						fmt.Fprintln(a.io.Out, dim.Sprintf("                why: %s", why))
+					}
 				}
 			}
 			if r.Line.Hint != "" {
