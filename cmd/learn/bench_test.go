@@ -1,6 +1,9 @@
 package main
 
 import (
+	"io/fs"
+
+	"github.com/layerlab/learn/lessons"
 	"os"
 	"path/filepath"
 	"testing"
@@ -84,4 +87,35 @@ func BenchmarkPipelineBuild(b *testing.B) {
 			build(b)
 		}
 	})
+}
+
+// BenchmarkCheckLesson04 is `learn check 04` on the solution: two builds,
+// an edit, a run of the pandas pipeline, on a fresh sandbox each time.
+func BenchmarkCheckLesson04(b *testing.B) {
+	if os.Getenv("LEARN_PYTHON") == "" {
+		b.Skip("NOT MEASURED: set LEARN_PYTHON to an interpreter with pandas (the check runs the pipeline)")
+	}
+	b.Setenv("LEARN_HOME", b.TempDir())
+	b.Chdir(b.TempDir())
+	io, _, _, _ := iostreams.Test()
+	if code := run([]string{"init", "ws"}, io); code != 0 {
+		b.Fatal("init failed")
+	}
+	b.Chdir("ws")
+	pack, err := lessons.Embedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	l, _ := pack.Lesson("04")
+	sol, err := fs.ReadFile(l.Solution, "Dockerfile")
+	if err != nil {
+		b.Fatal(err)
+	}
+	os.WriteFile(filepath.Join("04-layer-caching", "Dockerfile"), sol, 0o644)
+	for b.Loop() {
+		io, out, _, _ := iostreams.Test()
+		if code := run([]string{"check", "04"}, io); code != 0 {
+			b.Fatalf("check failed:\n%s", out)
+		}
+	}
 }
