@@ -45,6 +45,22 @@ func newApp(io *iostreams.IOStreams) *app {
 // run executes learn with args and returns the exit code; errors are printed
 // here, once, as a single line.
 func run(args []string, io *iostreams.IOStreams) int {
+	if rest, ok := dockerPassthrough(args, os.Getenv); ok {
+		// --engine docker: `learn docker ...` is the real docker client.
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		e, err := realEngine(ctx)
+		if err != nil {
+			fmt.Fprintln(io.ErrOut, "learn: "+err.Error())
+			return exitFailure
+		}
+		code, err := e.Passthrough(ctx, rest, io.In, io.Out, io.ErrOut)
+		if err != nil {
+			fmt.Fprintln(io.ErrOut, "learn: "+err.Error())
+			return exitFailure
+		}
+		return code
+	}
 	a := newApp(io)
 	root := a.rootCmd()
 	root.SetArgs(args)
@@ -84,6 +100,10 @@ func (a *app) rootCmd() *cobra.Command {
 	root.PersistentFlags().StringVar(&a.lessonsDir, "lessons", "", "use the lesson pack in `DIR` (env LEARN_LESSONS)")
 	root.PersistentFlags().StringVar(&a.engine, "engine", "", "`ENGINE` for docker commands and checks: embedded or docker (env LEARN_ENGINE)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{msg: err.Error()} })
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		_, err := a.engineName()
+		return err
+	}
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(
 		a.initCmd(), a.listCmd(), a.showCmd(), a.nextCmd(), a.prevCmd(),
@@ -175,4 +195,28 @@ func (a *app) requireWorkspace() (*workspace.Workspace, error) {
 		return nil, errors.New("not in a learn workspace; run `learn init` to create one, or cd into it")
 	}
 	return ws, err
+}
+
+// dockerPassthrough finds `[global flags] docker ARGS` with the docker
+// engine chosen (--engine docker, or LEARN_ENGINE=docker) and returns ARGS.
+func dockerPassthrough(args []string, getenv func(string) string) ([]string, bool) {
+	engine := getenv("LEARN_ENGINE")
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--engine" && i+1 < len(args):
+			engine = args[i+1]
+			i++
+		case strings.HasPrefix(a, "--engine="):
+			engine = strings.TrimPrefix(a, "--engine=")
+		case a == "--lessons" && i+1 < len(args):
+			i++
+		case strings.HasPrefix(a, "--lessons="):
+		case a == "docker":
+			return args[i+1:], engine == "docker"
+		default:
+			return nil, false
+		}
+	}
+	return nil, false
 }

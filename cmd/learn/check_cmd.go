@@ -74,7 +74,7 @@ func (a *app) checkCmd() *cobra.Command {
 func (a *app) checkStep(cmd *cobra.Command, s *session, l *lessons.Lesson, st *lessons.Step) (bool, error) {
 	green, red, dim := a.colors()
 	fmt.Fprintf(a.io.Out, "Checking %s, step %d: %s\n\n", l.ID, st.Index, st.Title)
-	reports, err := runStepChecks(cmd.Context(), l, st, s.ws.LessonDir(l.ID))
+	reports, err := a.runStepChecks(cmd.Context(), l, st, s.ws.LessonDir(l.ID))
 	if err != nil {
 		return false, err
 	}
@@ -132,8 +132,12 @@ func (a *app) checkStep(cmd *cobra.Command, s *session, l *lessons.Lesson, st *l
 
 // runStepChecks runs a step's check blocks, each on its own private copy
 // of dir with a fresh embedded engine.
-func runStepChecks(ctx context.Context, l *lessons.Lesson, st *lessons.Step, dir string) ([]*checker.Report, error) {
+func (a *app) runStepChecks(ctx context.Context, l *lessons.Lesson, st *lessons.Step, dir string) ([]*checker.Report, error) {
 	self, err := self()
+	if err != nil {
+		return nil, err
+	}
+	engine, err := a.engineName()
 	if err != nil {
 		return nil, err
 	}
@@ -152,9 +156,20 @@ func runStepChecks(ctx context.Context, l *lessons.Lesson, st *lessons.Step, dir
 			os.RemoveAll(tmp)
 			return nil, fmt.Errorf("copying %s for the check: %w", l.ID, err)
 		}
-		eng := &sandboxEngine{home: filepath.Join(tmp, "engine-state"), self: self}
-		reports = append(reports, checker.Run(ctx, eng, script, work))
-		eng.close()
+		if engine == "docker" {
+			real, err := realEngine(ctx)
+			if err != nil {
+				os.RemoveAll(tmp)
+				return nil, err
+			}
+			eng := &dockerCheckEngine{e: real}
+			reports = append(reports, checker.Run(ctx, eng, script, work))
+			eng.close()
+		} else {
+			eng := &sandboxEngine{home: filepath.Join(tmp, "engine-state"), self: self}
+			reports = append(reports, checker.Run(ctx, eng, script, work))
+			eng.close()
+		}
 		os.RemoveAll(tmp)
 	}
 	return reports, nil

@@ -82,7 +82,7 @@ func (a *app) devCheckLesson(cmd *cobra.Command, l *lessons.Lesson) (bool, error
 			return 0, 0, nil, err
 		}
 		for _, st := range checked {
-			reports, err := runStepChecks(cmd.Context(), l, st, tmp)
+			reports, err := a.runStepChecks(cmd.Context(), l, st, tmp)
 			if err != nil {
 				return 0, 0, nil, err
 			}

@@ -52,7 +52,7 @@ func (a *app) gradeCmd() *cobra.Command {
 					if len(st.Checks) == 0 {
 						continue
 					}
-					reports, err := runStepChecks(cmd.Context(), t.lesson, st, t.dir)
+					reports, err := a.runStepChecks(cmd.Context(), t.lesson, st, t.dir)
 					if err != nil {
 						return err
 					}

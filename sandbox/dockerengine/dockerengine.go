@@ -138,3 +138,49 @@ func (e *Engine) Files(ctx context.Context, image string) ([]string, error) {
 	sort.Strings(lines)
 	return lines, nil
 }
+
+// Passthrough runs `docker ARGS` with the caller's stdio and returns its
+// exit code: `learn --engine docker docker ...`.
+func (e *Engine) Passthrough(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+	cmd := e.command(ctx, args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode(), nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return 0, nil
+}
+
+// Docker runs `docker ARGS` in dir and returns what it printed (the
+// checker's Engine).
+func (e *Engine) Docker(ctx context.Context, dir string, args []string) (stdout, stderr string, exit int, err error) {
+	cmd := e.command(ctx, args...)
+	cmd.Dir = dir
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	runErr := cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(runErr, &ee) {
+		return out.String(), errOut.String(), ee.ExitCode(), nil
+	}
+	return out.String(), errOut.String(), 0, runErr
+}
+
+// Has reports whether an image's filesystem holds path.
+func (e *Engine) Has(ctx context.Context, image, p string) (bool, error) {
+	files, err := e.Files(ctx, image)
+	if err != nil {
+		return false, err
+	}
+	p = path.Clean("/" + p)
+	for _, l := range files {
+		if name, _, _ := strings.Cut(l, " "); name == p {
+			return true, nil
+		}
+	}
+	return false, nil
+}
