@@ -23,6 +23,11 @@ func TestGradeOnRealEngine(t *testing.T) {
 		}
 		t.Skipf("NO DOCKER ENGINE: --engine docker was NOT tested (%v)", err)
 	}
+	release, err := dockerengine.Exclusive()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
 	rootfs, err := testimage.Rootfs(testimage.Busybox())
 	if err != nil {
 		t.Fatal(err)

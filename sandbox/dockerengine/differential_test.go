@@ -21,6 +21,11 @@ func engine(t *testing.T) *Engine {
 	t.Helper()
 	e, err := Find(context.Background())
 	if err == nil {
+		release, err := Exclusive()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(release)
 		return e
 	}
 	msg := fmt.Sprintf("NO DOCKER ENGINE: the differential suite against real BuildKit did NOT run (%v). "+

@@ -4,11 +4,14 @@
 package dockerengine
 
 import (
+	"path/filepath"
+
 	"archive/tar"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"github.com/layerlab/learn/atomicfile"
 	"io"
 	"os"
 	"os/exec"
@@ -183,4 +186,12 @@ func (e *Engine) Has(ctx context.Context, image, p string) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// Exclusive takes a machine-wide lock for work that changes the shared
+// engine's state (pruning its build cache, cache checks): go test runs
+// packages in parallel, and one package's prune would break another's
+// CACHED expectations.
+func Exclusive() (release func(), err error) {
+	return atomicfile.Lock(filepath.Join(os.TempDir(), "learn-docker-engine.lock"))
 }
