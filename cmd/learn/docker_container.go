@@ -453,16 +453,7 @@ func (a *app) containerInspectCmd() *cobra.Command {
 func (a *app) volumeCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "volume", Short: "Manage volumes", Args: cobra.NoArgs}
 	sub := func(use, short string, args cobra.PositionalArgs, run func(*runtime.Runtime, dockercmd.VolumeOptions) error, flags func(*cobra.Command, *dockercmd.VolumeOptions)) *cobra.Command {
-		var o dockercmd.VolumeOptions
-		c := &cobra.Command{Use: use, Short: short, Args: args,
-			RunE: func(cmd *cobra.Command, names []string) error {
-				o.Names = names
-				return a.withRuntime(func(rt *runtime.Runtime) error { return run(rt, o) })
-			}}
-		if flags != nil {
-			flags(c, &o)
-		}
-		return c
+		return runtimeSub(a, use, short, args, func(o *dockercmd.VolumeOptions, n []string) { o.Names = n }, run, flags)
 	}
 	create := sub("create [OPTIONS] [VOLUME]", "Create a volume", cobra.MaximumNArgs(1),
 		func(rt *runtime.Runtime, o dockercmd.VolumeOptions) error {
@@ -526,16 +517,7 @@ func (a *app) systemCmd() *cobra.Command {
 func (a *app) networkCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "network", Short: "Manage networks", Args: cobra.NoArgs}
 	sub := func(use, short string, args cobra.PositionalArgs, run func(*runtime.Runtime, dockercmd.NetworkOptions) error, flags func(*cobra.Command, *dockercmd.NetworkOptions)) *cobra.Command {
-		var o dockercmd.NetworkOptions
-		c := &cobra.Command{Use: use, Short: short, Args: args,
-			RunE: func(cmd *cobra.Command, names []string) error {
-				o.Names = names
-				return a.withRuntime(func(rt *runtime.Runtime) error { return run(rt, o) })
-			}}
-		if flags != nil {
-			flags(c, &o)
-		}
-		return c
+		return runtimeSub(a, use, short, args, func(o *dockercmd.NetworkOptions, n []string) { o.Names = n }, run, flags)
 	}
 	exact := func(n int, verb string) cobra.PositionalArgs {
 		return func(cmd *cobra.Command, args []string) error {
@@ -594,4 +576,20 @@ func (a *app) networkCmd() *cobra.Command {
 			}),
 	)
 	return cmd
+}
+
+// runtimeSub builds a subcommand of a docker object group (volume,
+// network): its options, its arguments as names, run on the runtime.
+func runtimeSub[O any](a *app, use, short string, args cobra.PositionalArgs, setNames func(*O, []string),
+	run func(*runtime.Runtime, O) error, flags func(*cobra.Command, *O)) *cobra.Command {
+	var o O
+	c := &cobra.Command{Use: use, Short: short, Args: args,
+		RunE: func(cmd *cobra.Command, names []string) error {
+			setNames(&o, names)
+			return a.withRuntime(func(rt *runtime.Runtime) error { return run(rt, o) })
+		}}
+	if flags != nil {
+		flags(c, &o)
+	}
+	return c
 }

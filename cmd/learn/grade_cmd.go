@@ -142,13 +142,9 @@ func (a *app) solutionCmd() *cobra.Command {
 		Short: "Show a lesson's reference solution (after you finish it, or with --force)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := a.session()
+			s, l, err := a.sessionLesson(args[0])
 			if err != nil {
 				return err
-			}
-			l, err := s.pack.Lesson(args[0])
-			if err != nil {
-				return &usageError{msg: err.Error()}
 			}
 			if lessonStatus(s.prog, l) != "done" && !force {
 				return fmt.Errorf("finish %s first (learn check), or see the solution now with --force (your progress will say so)", l.ID)

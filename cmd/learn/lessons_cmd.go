@@ -78,6 +78,20 @@ func (a *app) warnOnce(ws *workspace.Workspace) {
 	}
 }
 
+// sessionLesson opens the workspace and finds a lesson by any of its names
+// (an unknown one is a usage error).
+func (a *app) sessionLesson(name string) (*session, *lessons.Lesson, error) {
+	s, err := a.session()
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := s.pack.Lesson(name)
+	if err != nil {
+		return nil, nil, &usageError{msg: err.Error()}
+	}
+	return s, l, nil
+}
+
 func (s *session) current() (*lessons.Lesson, *lessons.Step, error) {
 	l, err := s.pack.Lesson(s.prog.Current.Lesson)
 	if err != nil {
@@ -453,13 +467,9 @@ func (a *app) resetCmd() *cobra.Command {
 		Short: "Restore a lesson's starter files (your version is kept as a backup)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := a.session()
+			s, l, err := a.sessionLesson(args[0])
 			if err != nil {
 				return err
-			}
-			l, err := s.pack.Lesson(args[0])
-			if err != nil {
-				return &usageError{msg: err.Error()}
 			}
 			if !yes {
 				if !a.io.IsStdinTTY() {
