@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/layerlab/learn/iostreams"
 	"github.com/layerlab/learn/sandbox/dockerengine"
@@ -41,7 +43,9 @@ func TestGradeOnRealEngine(t *testing.T) {
 			"docker build -t learn-engine-test .\ndocker run --rm learn-engine-test\nstdout contains \"hi there\"\n" +
 			"edit msg.txt append more\ndocker build -t learn-engine-test .\ncached \"RUN echo built\"\nran \"COPY msg.txt\"\n```\n",
 		"pack/01-hi/files/Dockerfile": "FROM learnbase:1\nRUN echo built\nCOPY msg.txt /msg.txt\nCMD [\"cat\", \"/msg.txt\"]\n",
-		"pack/01-hi/files/msg.txt":    "hi there\n",
+		// Unique content: the real engine's build cache outlives test runs,
+		// and an edit already built once would rightly be CACHED.
+		"pack/01-hi/files/msg.txt": fmt.Sprintf("hi there\nrun %d\n", time.Now().UnixNano()),
 	}
 	for name, data := range files {
 		p := filepath.Join(dir, name)
