@@ -245,12 +245,13 @@ func expect(ctx context.Context, e Engine, l Line, dir string, st *state) Result
 		ok := len(fields) > 0 && (fields[0] == a[1] || a[1] == "healthy" && len(fields) > 1 && fields[1] == "healthy")
 		return Result{Pass: ok, Want: "container " + a[0] + " " + a[1], Saw: strings.TrimSpace(out.Stdout)}
 	case "volume":
+		want := fmt.Sprintf("volume %s holds %s", a[0], a[2])
 		out, err := e.Docker(ctx, dir, []string{"volume", "inspect", "--format", "{{.Mountpoint}}", a[0]})
 		if err != nil || out.Exit != 0 {
-			return Result{Want: "volume " + a[0], Saw: "no volume named " + a[0]}
+			return Result{Want: want, Saw: "no volume named " + a[0]}
 		}
 		_, serr := os.Lstat(filepath.Join(strings.TrimSpace(out.Stdout), filepath.FromSlash(a[2])))
-		return Result{Pass: serr == nil, Want: fmt.Sprintf("volume %s holds %s", a[0], a[2]), Saw: map[bool]string{true: "it does", false: "it does not"}[serr == nil]}
+		return Result{Pass: serr == nil, Want: want, Saw: map[bool]string{true: "it does", false: "it does not"}[serr == nil]}
 	case "file":
 		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(a[0])))
 		if err != nil {

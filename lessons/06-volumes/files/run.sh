@@ -1,0 +1,2 @@
+#!/bin/sh
+# Run the report job so its output lands in the named volume "reports".
