@@ -838,8 +838,13 @@ def _run():
     kind, what = _cfg["kind"], _cfg["what"]
     sys.path[:0] = _cfg["syspath"]
     for d in _cfg["syspath"]:
-        # The host's path machinery must never look at a container path.
-        sys.path_importer_cache[d] = None
+        # The host's path machinery must never look at a container path. A
+        # container path that is also one of the host interpreter's own
+        # directories (the full images carry Debian's
+        # /usr/lib/python3/dist-packages) stays the host's: disabling it
+        # would hide the host's third-party packages.
+        if not _is_host(d):
+            sys.path_importer_cache[d] = None
     if kind == "m":
         top = what.partition(".")[0]
         try:

@@ -269,6 +269,14 @@ func TestPandasPipeline(t *testing.T) {
 	if r.out != want || r.code != 0 {
 		t.Fatalf("got %+v, want %q", r, want)
 	}
+	// The full images also carry Debian's /usr/lib/python3/dist-packages,
+	// a directory the host interpreter has too; pandas must still import.
+	f = slimTree(t, true)
+	must(t, f.View(sandbox.Root).MkdirAll("/usr/lib/python3/dist-packages", 0o755))
+	r = run(t, f.View(sandbox.Root), "/app", `python src/pipeline.py`, "")
+	if r.out != want || r.code != 0 {
+		t.Fatalf("with /usr/lib/python3/dist-packages in the image: got %+v, want %q", r, want)
+	}
 	// The same image without pandas installed: Python's own error, even
 	// though the host interpreter has pandas.
 	f = slimTree(t, false)
