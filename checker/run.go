@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/layerlab/learn/sandbox/buildctx"
 	"github.com/layerlab/learn/sandbox/dockerfile"
@@ -237,13 +238,7 @@ func expect(ctx context.Context, e Engine, l Line, dir string, st *state) Result
 	case "lint":
 		return expectLint(dir, a)
 	case "container":
-		out, err := e.Docker(ctx, dir, []string{"inspect", "--format", "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}", a[0]})
-		if err != nil || out.Exit != 0 {
-			return Result{Want: "container " + a[0] + " " + a[1], Saw: "no container named " + a[0]}
-		}
-		fields := strings.Fields(out.Stdout)
-		ok := len(fields) > 0 && (fields[0] == a[1] || a[1] == "healthy" && len(fields) > 1 && fields[1] == "healthy")
-		return Result{Pass: ok, Want: "container " + a[0] + " " + a[1], Saw: strings.TrimSpace(out.Stdout)}
+		return expectContainer(ctx, e, dir, a[0], a[1])
 	case "volume":
 		want := fmt.Sprintf("volume %s holds %s", a[0], a[2])
 		out, err := e.Docker(ctx, dir, []string{"volume", "inspect", "--format", "{{.Mountpoint}}", a[0]})
@@ -432,6 +427,9 @@ func expectImage(ctx context.Context, e Engine, a []string) Result {
 			}
 		}
 		r.Saw = got
+		if got == "" || got == "null" {
+			r.Saw = "(not set)"
+		}
 		r.Pass = strings.Contains(got, want)
 		return r
 	}
@@ -506,6 +504,42 @@ func orderSaw(lines []string, i, j int) string {
 		return fmt.Sprintf("%q comes after %q", lines[i], lines[j])
 	}
 	return "in that order"
+}
+
+// healthWait bounds how long `container NAME healthy` waits while the
+// health is still "starting": a just-started container has not been probed
+// yet, and docker's own first probe comes one --interval after start.
+var healthWait = 20 * time.Second
+
+func expectContainer(ctx context.Context, e Engine, dir, name, want string) Result {
+	r := Result{Want: "container " + name + " " + want}
+	deadline := time.Now().Add(healthWait)
+	for {
+		out, err := e.Docker(ctx, dir, []string{"inspect", "--format", "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}", name})
+		if err != nil || out.Exit != 0 {
+			r.Saw = "no container named " + name
+			return r
+		}
+		fields := strings.Fields(out.Stdout)
+		r.Saw = strings.TrimSpace(out.Stdout)
+		if want != "healthy" {
+			r.Pass = len(fields) > 0 && fields[0] == want
+			return r
+		}
+		if len(fields) < 2 {
+			r.Saw += " (the image has no HEALTHCHECK)"
+			return r
+		}
+		r.Pass = fields[0] == "running" && fields[1] == "healthy"
+		if r.Pass || fields[0] != "running" || fields[1] != "starting" || time.Now().After(deadline) {
+			return r
+		}
+		select {
+		case <-ctx.Done():
+			return r
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 func expectLint(dir string, a []string) Result {
