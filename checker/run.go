@@ -214,7 +214,14 @@ func expect(ctx context.Context, e Engine, l Line, dir string, st *state) Result
 		return Result{Want: fmt.Sprintf("a step starting %q", a[0]), Saw: saw, Steps: derefSteps(st.lastBuild)}
 	case "exit":
 		n, _ := strconv.Atoi(a[0])
-		return Result{Pass: st.ran && st.last.Exit == n, Want: "exit code " + a[0], Saw: fmt.Sprintf("exit code %d", st.last.Exit)}
+		saw := fmt.Sprintf("exit code %d", st.last.Exit)
+		if st.last.Exit != n {
+			// The error message is what the learner needs next.
+			if last := lastLine(st.last.Stderr); last != "" {
+				saw += ", after: " + last
+			}
+		}
+		return Result{Pass: st.ran && st.last.Exit == n, Want: "exit code " + a[0], Saw: saw}
 	case "stdout", "stderr":
 		text := st.last.Stdout
 		if l.Verb == "stderr" {
@@ -504,6 +511,12 @@ func orderSaw(lines []string, i, j int) string {
 		return fmt.Sprintf("%q comes after %q", lines[i], lines[j])
 	}
 	return "in that order"
+}
+
+// lastLine is the last non-blank line of text.
+func lastLine(text string) string {
+	lines := strings.Split(strings.TrimRight(text, "\n\t "), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
 }
 
 // healthWait bounds how long `container NAME healthy` waits while the
