@@ -292,7 +292,25 @@ func seed(src sandbox.FS, dir, host string) error {
 	if err != nil || !fi.IsDir() {
 		return nil
 	}
+	// The volume's own folder takes the image folder's owner and mode too,
+	// so a USER that owns /app/output in the image can write the volume.
+	if err := os.Chmod(host, fi.Mode().Perm()); err != nil {
+		return err
+	}
+	giveTo(host, fi, true)
 	return seedDir(src, dir, host)
+}
+
+// giveTo gives the host copy the image entry's owner, as docker does. A
+// host user who is not root may not give files away; then a folder owned
+// by a container user is opened to everyone instead, so that user can
+// still write it (the rootless trade-off, see docs/engine.md).
+func giveTo(host string, fi fs.FileInfo, isDir bool) {
+	o := sandbox.OwnerOf(fi)
+	if os.Lchown(host, o.UID, o.GID) == nil || o.UID == 0 || !isDir {
+		return
+	}
+	os.Chmod(host, fi.Mode().Perm()|0o777)
 }
 
 func seedDir(src sandbox.FS, dir, host string) error {
@@ -311,6 +329,7 @@ func seedDir(src sandbox.FS, dir, host string) error {
 			if err := os.MkdirAll(hp, fi.Mode().Perm()|0o700); err != nil {
 				return err
 			}
+			giveTo(hp, fi, true)
 			if err := seedDir(src, sp, hp); err != nil {
 				return err
 			}
@@ -320,6 +339,7 @@ func seedDir(src sandbox.FS, dir, host string) error {
 				return err
 			}
 			os.Symlink(target, hp)
+			giveTo(hp, fi, false)
 		case fi.Mode().IsRegular():
 			in, err := src.Open(sp)
 			if err != nil {
@@ -334,6 +354,7 @@ func seedDir(src sandbox.FS, dir, host string) error {
 			if err != nil {
 				return err
 			}
+			giveTo(hp, fi, false)
 		}
 	}
 	return nil

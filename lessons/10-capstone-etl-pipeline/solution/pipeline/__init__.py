@@ -1,0 +1,1 @@
+"""A small extract-transform-load pipeline for the capstone."""
