@@ -125,7 +125,11 @@ func (a *app) checkStep(cmd *cobra.Command, s *session, l *lessons.Lesson, st *l
 	if nl, ns := nextStep(s.pack, l, st); ns != nil {
 		fmt.Fprintf(a.io.Out, "Next: `learn next` → %s, step %d: %s\n", nl.ID, ns.Index, ns.Title)
 	} else {
-		fmt.Fprintln(a.io.Out, "That was the last step of the path. Well done!")
+		fmt.Fprint(a.io.Out, "That was the last step of the path. Well done!\n\n"+
+			"You can build images that cache well and stay small, run them with ports,\n"+
+			"environment, volumes and networks, and package a real project as a team\n"+
+			"would. `learn list` shows any step left; `learn grade` gives the mark a\n"+
+			"course would, and every command you learnt works the same with docker.\n")
 	}
 	return true, nil
 }
