@@ -398,14 +398,21 @@ func expectImage(ctx context.Context, e Engine, a []string) Result {
 		r.Saw = map[bool]string{true: a[2] + " is in the image", false: a[2] + " is not in the image"}[has]
 		return r
 	case "size":
-		out, err := e.Docker(ctx, "", []string{"image", "inspect", "--format", "{{.Size}}", img})
-		r := Result{Want: fmt.Sprintf("image %s size %s %s", img, a[2], a[3])}
-		if err != nil || out.Exit != 0 {
+		r := Result{Want: fmt.Sprintf("image %s size %s", img, strings.Join(a[2:], " "))}
+		size, ok := imageSize(ctx, e, img)
+		if !ok {
 			r.Saw = "no image " + img
 			return r
 		}
-		size, _ := strconv.ParseInt(strings.TrimSpace(out.Stdout), 10, 64)
-		limit, _ := ParseSize(a[3])
+		limit, _ := ParseSize(a[len(a)-1])
+		var than string
+		if a[3] == "image" {
+			if limit, ok = imageSize(ctx, e, a[4]); !ok {
+				r.Saw = "no image " + a[4] + " to compare with"
+				return r
+			}
+			than = fmt.Sprintf(" (%s: %.1fMB)", a[4], float64(limit)/1e6)
+		}
 		switch a[2] {
 		case "<":
 			r.Pass = size < limit
@@ -416,7 +423,7 @@ func expectImage(ctx context.Context, e Engine, a []string) Result {
 		case ">=":
 			r.Pass = size >= limit
 		}
-		r.Saw = fmt.Sprintf("%.1fMB", float64(size)/1e6)
+		r.Saw = fmt.Sprintf("%.1fMB", float64(size)/1e6) + than
 		return r
 	case "config":
 		out, err := e.Docker(ctx, "", []string{"image", "inspect", "--format", "{{json .Config." + a[2] + "}}", img})
@@ -511,6 +518,16 @@ func orderSaw(lines []string, i, j int) string {
 		return fmt.Sprintf("%q comes after %q", lines[i], lines[j])
 	}
 	return "in that order"
+}
+
+// imageSize is an image's size in bytes, as docker image inspect says.
+func imageSize(ctx context.Context, e Engine, img string) (int64, bool) {
+	out, err := e.Docker(ctx, "", []string{"image", "inspect", "--format", "{{.Size}}", img})
+	if err != nil || out.Exit != 0 {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(out.Stdout), 10, 64)
+	return n, err == nil
 }
 
 // lastLine is the last non-blank line of text.

@@ -319,7 +319,7 @@ var configFields = []string{"User", "WorkingDir", "Cmd", "Entrypoint", "Env", "E
 
 func checkImage(a []string) error {
 	if len(a) < 3 {
-		return fmt.Errorf("usage: image IMG has|lacks PATH, image IMG size < SIZE, image IMG config FIELD VALUE")
+		return fmt.Errorf("usage: image IMG has|lacks PATH, image IMG size < SIZE|image OTHER, image IMG config FIELD VALUE")
 	}
 	switch a[1] {
 	case "has", "lacks":
@@ -327,8 +327,13 @@ func checkImage(a []string) error {
 			return fmt.Errorf("%s takes one path", a[1])
 		}
 	case "size":
-		if len(a) != 4 || (a[2] != "<" && a[2] != "<=" && a[2] != ">" && a[2] != ">=") {
-			return fmt.Errorf("usage: image IMG size < SIZE (e.g. 200MB)")
+		// The limit is a size, or another image: image app size < image single.
+		other := len(a) == 5 && a[3] == "image"
+		if len(a) != 4 && !other || (a[2] != "<" && a[2] != "<=" && a[2] != ">" && a[2] != ">=") {
+			return fmt.Errorf("usage: image IMG size < SIZE (e.g. 200MB), or image IMG size < image OTHER")
+		}
+		if other {
+			return nil
 		}
 		if _, err := ParseSize(a[3]); err != nil {
 			return err

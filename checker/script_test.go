@@ -17,13 +17,14 @@ func TestParseLines(t *testing.T) {
 		`cached "RUN pip install"    hint "Install requirements before copying src/"`,
 		`! stdout contains ".env"  hint 'no secrets' points 3`,
 		`image pipeline size < 200MB`,
+		`image pipeline size < image single`,
 		`stdout matches "^A +B$"`,
 	}, "\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.Lines) != 6 {
-		t.Fatalf("%d lines, want 6", len(s.Lines))
+	if len(s.Lines) != 7 {
+		t.Fatalf("%d lines, want 7", len(s.Lines))
 	}
 	edit := s.Lines[1]
 	if edit.N != 13 || edit.Verb != "edit" || edit.Args[2] != "print('v2')" || edit.Kind != Action {
@@ -51,6 +52,8 @@ func TestParseErrors(t *testing.T) {
 		{`docker build . hint "x"`, `a hint belongs to an expectation`},
 		{`exit zero`, `"zero" is not an exit code`},
 		{`image app size < big`, `"big" is not a size`},
+		{`image app size < image`, `"image" is not a size`},
+		{`image app size < image a b`, `usage: image IMG size < SIZE`},
 		{`image app config Userr root`, `config field "Userr"`},
 		{`stdout contains "unterminated`, `unterminated " quote`},
 		{`cached "RUN x" points many`, `points takes a whole number`},
