@@ -227,7 +227,14 @@ func expect(ctx context.Context, e Engine, l Line, dir string, st *state) Result
 		if l.Verb == "stderr" {
 			text = st.last.Stderr
 		}
-		return matchOutput(l.Verb, a[0], a[1], text)
+		r := matchOutput(l.Verb, a[0], a[1], text)
+		if !r.Pass && l.Verb == "stdout" && st.last.Exit != 0 {
+			// Nothing printed because the command failed: say why.
+			if last := lastLine(st.last.Stderr); last != "" {
+				r.Saw += ", and the command failed with: " + last
+			}
+		}
+		return r
 	case "image":
 		return expectImage(ctx, e, a)
 	case "context":

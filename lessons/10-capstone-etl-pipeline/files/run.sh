@@ -1,0 +1,2 @@
+#!/bin/sh
+# Run the pipeline: one learn docker (or docker) command per line.
