@@ -174,9 +174,19 @@ func stepMarkdown(l *lessons.Lesson, st *lessons.Step) string {
 		b.WriteString(strings.TrimSpace(l.Intro))
 		b.WriteString("\n\n")
 	}
+	if st.Index == 1 && len(l.Prerequisites) > 0 {
+		fmt.Fprintf(&b, "*Builds on:* %s.\n\n", strings.Join(l.Prerequisites, ", "))
+	}
 	fmt.Fprintf(&b, "## Step %d of %d: %s\n\n", st.Index, len(l.Steps), st.Title)
 	b.WriteString(strings.TrimSpace(st.Body))
 	b.WriteString("\n")
+	// The last step says what the lesson was for.
+	if st.Index == len(l.Steps) && len(l.Outcomes) > 0 {
+		b.WriteString("\n**After this lesson you can:**\n\n")
+		for _, o := range l.Outcomes {
+			fmt.Fprintf(&b, "- %s\n", o)
+		}
+	}
 	return b.String()
 }
 
