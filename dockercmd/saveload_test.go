@@ -284,18 +284,27 @@ func FuzzLoad(f *testing.F) {
 	})
 }
 
-// TestWriteFuzzSeeds refreshes testdata/fuzz/FuzzLoad when
-// LEARN_WRITE_FUZZ_SEEDS is set.
-func TestWriteFuzzSeeds(t *testing.T) {
-	if os.Getenv("LEARN_WRITE_FUZZ_SEEDS") == "" {
-		t.Skip("set LEARN_WRITE_FUZZ_SEEDS=1 to rewrite the seed corpus")
-	}
+// TestFuzzSeedsCurrent keeps testdata/fuzz/FuzzLoad in step with
+// fuzzSeeds: the corpus must hold every seed, byte for byte, so go test
+// replays them all. LEARN_WRITE_FUZZ_SEEDS=1 rewrites the files.
+func TestFuzzSeedsCurrent(t *testing.T) {
 	dir := filepath.Join("testdata", "fuzz", "FuzzLoad")
-	os.MkdirAll(dir, 0o755)
+	write := os.Getenv("LEARN_WRITE_FUZZ_SEEDS") != ""
 	for i, s := range fuzzSeeds(t) {
+		name := filepath.Join(dir, fmt.Sprintf("seed-%d", i))
 		body := "go test fuzz v1\n[]byte(" + strconv.Quote(string(s)) + ")\n"
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("seed-%d", i)), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
+		if write {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(name, []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		got, err := os.ReadFile(name)
+		if err != nil || string(got) != body {
+			t.Errorf("%s is missing or stale: run LEARN_WRITE_FUZZ_SEEDS=1 go test -run TestFuzzSeedsCurrent ./dockercmd", name)
 		}
 	}
 }

@@ -62,23 +62,6 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// TestShow prints a rendering of $MD for eyeballing: MD=file go test -run TestShow -v.
-func TestShow(t *testing.T) {
-	f := os.Getenv("MD")
-	if f == "" {
-		t.Skip("set MD=path to print a rendering")
-	}
-	src, err := os.ReadFile(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := Render(&buf, src, Options{Width: goldenWidth, Color: os.Getenv("COLOR") != ""}); err != nil {
-		t.Fatal(err)
-	}
-	os.Stdout.Write(buf.Bytes())
-}
-
 // checkShape asserts the invariants every rendering keeps.
 func checkShape(t *testing.T, out string, color bool) {
 	t.Helper()
